@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "http10",
+    products: [
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "HTTPClient", targets: ["HTTPClient"]),
+        .executable(name: "http-serve", targets: ["http-serve"]),
+        .executable(name: "http-fetch", targets: ["http-fetch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // The only module that calls libc socket, file-descriptor and signal functions.
+        // Linux-only declarations Glibc's module lacks (accept4, epoll, sendfile).
+        .target(name: "CSystem"),
+        .target(name: "Sockets", dependencies: ["CSystem"]),
+        // Pure HTTP/1.0 values, parsers and serializers: never sees a file descriptor.
+        .target(name: "HTTPCore"),
+        .target(name: "HTTPServer", dependencies: ["Sockets", "HTTPCore"]),
+        .target(name: "HTTPClient", dependencies: ["Sockets", "HTTPCore"]),
+        .executableTarget(
+            name: "http-serve",
+            dependencies: ["HTTPServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "http-fetch",
+            dependencies: ["HTTPClient", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "SocketsTests", dependencies: ["Sockets"]),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient", "Sockets"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "Sockets"]),
+    ]
+)

@@ -1,0 +1,97 @@
+import HTTPCore
+
+/// An `http://` URL split into what a request needs.
+public struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
+    /// The host: a name, an IPv4 address, or an IPv6 address without brackets.
+    public var host: String
+    /// The port; 80 when the URL has none.
+    public var port: UInt16
+    /// The origin-form target: path and query, percent-encoded, at least `/`.
+    public var target: String
+    /// `user:password` from the URL, percent-decoded, if present.
+    public var userInfo: String?
+
+    /// Parses `text`, percent-encoding spaces and non-ASCII bytes in the path and query.
+    ///
+    /// - Throws: ``FetchError`` with exit 1 for another scheme, 3 for a malformed URL.
+    public init(parsing text: String) throws(FetchError) {
+        var rest = Substring(text)
+        if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://"),
+            !rest[..<colon].contains(where: { $0 == "/" || $0 == "?" || $0 == "#" })
+        {
+            let scheme = rest[..<colon].lowercased()
+            guard !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }) else {
+                throw .malformedURL("bad scheme in '\(text)'")
+            }
+            guard scheme == "http" else { throw .unsupportedProtocol(scheme) }
+            rest = rest[colon...].dropFirst(3)
+        }
+        // A URL without a scheme is taken as http://, as curl does.
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
+        var authority = rest[..<authorityEnd]
+        var pathAndQuery = rest[authorityEnd...]
+        if let hash = pathAndQuery.firstIndex(of: "#") { pathAndQuery = pathAndQuery[..<hash] }
+        if let at = authority.lastIndex(of: "@") {
+            let info = String(authority[..<at])
+            guard let decoded = try? TargetPath.percentDecode(Array(info.utf8)) else {
+                throw .malformedURL("bad percent escape in user info")
+            }
+            userInfo = String(decoding: decoded, as: UTF8.self)
+            authority = authority[authority.index(after: at)...]
+        }
+        var portText: Substring?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { throw .malformedURL("unclosed '[' in host") }
+            host = String(authority[authority.index(after: authority.startIndex)..<close])
+            let after = authority[authority.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { throw .malformedURL("junk after ']' in host") }
+                portText = after.dropFirst()
+            }
+            guard host.contains(":") else { throw .malformedURL("'[\(host)]' is not an IPv6 address") }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = String(authority[..<colon])
+            portText = authority[authority.index(after: colon)...]
+        } else {
+            host = String(authority)
+        }
+        guard !host.isEmpty else { throw .malformedURL("no host in '\(text)'") }
+        guard !host.contains(where: { $0 == " " || $0 == "/" || $0 == "\\" || $0.asciiValue.map { $0 < 0x20 } == true })
+        else { throw .malformedURL("bad character in host '\(host)'") }
+        if let portText, !portText.isEmpty {
+            guard portText.allSatisfy(\.isASCII), portText.allSatisfy(\.isNumber), let value = UInt16(portText),
+                value > 0
+            else { throw .malformedURL("bad port '\(portText)'") }
+            port = value
+        } else {
+            port = 80
+        }
+        target = pathAndQuery.isEmpty ? "/" : Self.encode(pathAndQuery)
+        if target.hasPrefix("?") { target = "/" + target }
+    }
+
+    /// Percent-encodes spaces, controls and non-ASCII bytes; keeps everything else as the user wrote it.
+    static func encode(_ text: Substring) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var bytes: [UInt8] = []
+        for byte in text.utf8 {
+            if byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "<")
+                || byte == UInt8(ascii: ">")
+            {
+                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The `Host` header: the host, bracketed if IPv6, with the port when it is not 80.
+    public var hostHeader: String {
+        let name = host.contains(":") ? "[\(host)]" : host
+        return port == 80 ? name : "\(name):\(port)"
+    }
+
+    /// The URL written back out, normalised.
+    public var description: String { "http://\(hostHeader)\(target)" }
+}

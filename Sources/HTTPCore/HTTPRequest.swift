@@ -1,0 +1,31 @@
+/// A parsed request head.
+public struct HTTPRequest: Sendable, Equatable {
+    /// The method token, such as `GET`.
+    public var method: HTTPMethod
+    /// The request target exactly as received (ISO-8859-1 decoded, so every byte survives).
+    public var target: String
+    /// The protocol version; `nil` for an HTTP/0.9 simple request (`GET /path` with no version).
+    public var version: HTTPVersion?
+    /// The header fields in the order received.
+    public var headers: HTTPHeaders
+    /// The request line as received, without its line ending: what the access log shows.
+    public var requestLine: String
+
+    /// Creates a request head.
+    public init(
+        method: HTTPMethod,
+        target: String,
+        version: HTTPVersion?,
+        headers: HTTPHeaders = HTTPHeaders(),
+        requestLine: String? = nil
+    ) {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.requestLine = requestLine ?? "\(method) \(target)" + (version.map { " \($0)" } ?? "")
+    }
+
+    /// Whether this is an HTTP/0.9 simple request, answered with the body alone.
+    public var isSimpleRequest: Bool { version == nil }
+}

@@ -1,0 +1,53 @@
+/// A response's status line and headers.
+public struct HTTPResponseHead: Sendable, Equatable {
+    /// The version on the status line; the server always answers `HTTP/1.0`.
+    public var version: HTTPVersion
+    public var status: HTTPStatus
+    public var headers: HTTPHeaders
+
+    /// Creates a response head.
+    public init(version: HTTPVersion = .http1_0, status: HTTPStatus, headers: HTTPHeaders = HTTPHeaders()) {
+        self.version = version
+        self.status = status
+        self.headers = headers
+    }
+
+    /// The head as bytes: status line, one line per field, and the empty line, all ending in CRLF.
+    public func serialized() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        bytes.append(contentsOf: "\(version) \(status.code) \(status.reasonPhrase)\r\n".utf8)
+        for (name, value) in headers {
+            bytes.append(contentsOf: name.utf8)
+            bytes.append(contentsOf: ": ".utf8)
+            bytes.append(contentsOf: value.latin1Bytes)
+            bytes.append(contentsOf: "\r\n".utf8)
+        }
+        bytes.append(contentsOf: "\r\n".utf8)
+        return bytes
+    }
+}
+
+extension HTTPRequest {
+    /// The request head as bytes, as a client sends it: request line, fields, empty line, CRLF endings.
+    public func serialized() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.append(contentsOf: method.rawValue.utf8)
+        bytes.append(ASCII.space)
+        bytes.append(contentsOf: target.latin1Bytes)
+        if let version {
+            bytes.append(ASCII.space)
+            bytes.append(contentsOf: version.description.utf8)
+        }
+        bytes.append(contentsOf: "\r\n".utf8)
+        guard version != nil else { return bytes }
+        for (name, value) in headers {
+            bytes.append(contentsOf: name.utf8)
+            bytes.append(contentsOf: ": ".utf8)
+            bytes.append(contentsOf: value.latin1Bytes)
+            bytes.append(contentsOf: "\r\n".utf8)
+        }
+        bytes.append(contentsOf: "\r\n".utf8)
+        return bytes
+    }
+}

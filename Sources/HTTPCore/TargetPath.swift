@@ -1,0 +1,115 @@
+/// A request target reduced to a safe path below the site root.
+///
+/// Made in this order, each step on the previous one's output: strip the absolute
+/// form's scheme and authority, strip the query, percent-decode once, then remove
+/// dot-segments and repeated slashes. A `..` that would climb above the root is
+/// refused, never clamped: the client asked for something outside the site.
+public struct TargetPath: Sendable, Equatable {
+    /// The decoded path segments, none of them empty, `.` or `..`.
+    public var segments: [[UInt8]]
+    /// Whether the target ended in `/` (a folder was asked for).
+    public var hasTrailingSlash: Bool
+    /// The query string without its `?`, still percent-encoded, if there was one.
+    public var query: String?
+
+    /// Creates a path from decoded segments.
+    public init(segments: [[UInt8]], hasTrailingSlash: Bool, query: String? = nil) {
+        self.segments = segments
+        self.hasTrailingSlash = hasTrailingSlash
+        self.query = query
+    }
+
+    /// The decoded path: `/` followed by the segments joined by `/`, plus the trailing slash if any.
+    public var bytes: [UInt8] {
+        var result: [UInt8] = [ASCII.slash]
+        for (index, segment) in segments.enumerated() {
+            if index > 0 { result.append(ASCII.slash) }
+            result.append(contentsOf: segment)
+        }
+        if hasTrailingSlash && !segments.isEmpty { result.append(ASCII.slash) }
+        return result
+    }
+
+    /// Normalises a request target.
+    ///
+    /// - Throws: ``HTTPParseError`` with 400 for a malformed or NUL escape, or a path leaving the root.
+    public init(target: String) throws(HTTPParseError) {
+        var raw = Substring(target)
+        let lower = target.lowercased()
+        // RFC 9112 §3.2.2: an absolute-form target; the host part is ignored, the file comes from our root.
+        for scheme in ["http://", "https://"] where lower.hasPrefix(scheme) {
+            raw = raw.dropFirst(scheme.count)
+            raw = raw.firstIndex(of: "/").map { raw[$0...] } ?? "/"
+        }
+        // RFC 3986 §3.4/3.5: the query and fragment are not part of the path.
+        if let hash = raw.firstIndex(of: "#") { raw = raw[..<hash] }
+        if let mark = raw.firstIndex(of: "?") {
+            query = String(raw[raw.index(after: mark)...])
+            raw = raw[..<mark]
+        } else {
+            query = nil
+        }
+        let decoded = try Self.percentDecode(String(raw).latin1Bytes)
+        guard decoded.first == ASCII.slash else { throw .badRequest("path does not start with /") }
+        var stack: [[UInt8]] = []
+        for segment in decoded.split(separator: ASCII.slash, omittingEmptySubsequences: true) {
+            if segment.elementsEqual([UInt8(ascii: ".")]) { continue }
+            if segment.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
+                // RFC 3986 §5.2.4 would clamp `..` at the root; a file server refuses it instead.
+                guard !stack.isEmpty else { throw .badRequest("path leaves the root") }
+                stack.removeLast()
+                continue
+            }
+            stack.append(Array(segment))
+        }
+        segments = stack
+        // "/a/.." and "/a/." name a folder, as if written with a trailing slash.
+        let last = decoded.split(separator: ASCII.slash, omittingEmptySubsequences: true).last
+        hasTrailingSlash =
+            decoded.last == ASCII.slash
+            || last.map { $0.elementsEqual([0x2E]) || $0.elementsEqual([0x2E, 0x2E]) } ?? true
+    }
+
+    /// Decodes `%XX` escapes once. A `%` without two hex digits, or `%00`, is refused (400).
+    public static func percentDecode(_ bytes: [UInt8]) throws(HTTPParseError) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == ASCII.percent {
+                guard index + 2 < bytes.count, let high = ASCII.hexValue(bytes[index + 1]),
+                    let low = ASCII.hexValue(bytes[index + 2])
+                else { throw .badRequest("malformed percent escape") }
+                let value = high << 4 | low
+                // A NUL would end the path early at the C boundary: never let one through.
+                if value == 0 { throw .badRequest("NUL in path") }
+                result.append(value)
+                index += 3
+            } else {
+                result.append(byte)
+                index += 1
+            }
+        }
+        return result
+    }
+
+    /// Percent-encodes bytes for use in a URL path: unreserved characters and `/` stay, all else is `%XX`.
+    public static func percentEncode(_ bytes: [UInt8], keepingSlash: Bool = true) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var result: [UInt8] = []
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                result.append(byte)
+            case ASCII.slash where keepingSlash:
+                result.append(byte)
+            default:
+                result.append(contentsOf: [ASCII.percent, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            }
+        }
+        return String(decoding: result, as: UTF8.self)
+    }
+}

@@ -1,0 +1,35 @@
+import HTTPCore
+import Sockets
+
+/// Everything `http-serve` can be told, with the documented defaults.
+public struct ServerConfiguration: Sendable {
+    /// The folder whose files are served.
+    public var root: String = "www"
+    /// The address to listen on: a numeric IPv4 or IPv6 address, or a name.
+    public var host: String = "127.0.0.1"
+    /// The port to listen on; 0 lets the kernel pick a free one.
+    public var port: UInt16 = 8080
+    /// How long a client may take to send its request head, and how long a send may stall.
+    public var timeout: Duration = .seconds(10)
+    /// Limits on the request head.
+    public var limits = HTTPParserLimits()
+    /// The `listen(2)` backlog.
+    public var backlog: Int32 = 1024
+    /// Where the access log goes.
+    public var accessLog: AccessLogDestination = .standardOutput
+    /// The `Server` header's value.
+    public var serverName: String = "http-serve/\(http10Version)"
+
+    /// Where access-log lines are written.
+    public enum AccessLogDestination: Sendable, Equatable {
+        case standardOutput
+        case file(String)
+        case none
+    }
+
+    /// The defaults: `www` on 127.0.0.1:8080, 10 s timeout.
+    public init() {}
+}
+
+/// The version of both programs.
+public let http10Version = "0.1.0"

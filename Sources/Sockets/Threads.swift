@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Starting plain POSIX threads, without Foundation.
+public enum Threads {
+    private final class Box {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+
+    /// Runs `body` on a new detached thread.
+    ///
+    /// - Throws: ``SystemError`` when the thread cannot be created (EAGAIN: out of threads).
+    ///
+    /// The corresponding C function is `pthread_create(3)`.
+    public static func detach(_ body: @escaping @Sendable () -> Void) throws(SystemError) {
+        let context = Unmanaged.passRetained(Box(body)).toOpaque()
+        var thread = pthread_t()
+        let code = pthread_create(
+            &thread,
+            nil,
+            { raw in
+                let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+                box.body()
+                return nil
+            },
+            context
+        )
+        if code != 0 {
+            Unmanaged<Box>.fromOpaque(context).release()
+            // pthread functions return the error number instead of setting errno.
+            throw SystemError(call: "pthread_create", errno: code)
+        }
+        pthread_detach(thread)
+    }
+
+    /// The number of processors online (`sysconf(_SC_NPROCESSORS_ONLN)`), at least 1.
+    public static var processorCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+    /// Sleeps the calling thread for `duration`, resuming after EINTR (`nanosleep(2)`).
+    public static func sleep(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) == -1 && errno == EINTR { request = remaining }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import HTTPServer
+import Sockets
+
+@main
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "http-serve",
+        abstract: "Serve a folder over HTTP/1.0.",
+        discussion: """
+            Examples:
+              http-serve                      serve ./www on http://127.0.0.1:8080/
+              http-serve --root site --port 0 serve ./site on a free port (printed on the first line)
+            """,
+        version: http10Version
+    )
+
+    @Option(help: "Folder to serve.") var root = "www"
+    @Option(help: "Address to listen on (IPv4 or IPv6).") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0 picks a free one).") var port: Int = 8080
+    @Option(help: "Seconds a client may take to send its request head (1-3600).") var timeout: Int = 10
+    @Option(help: "Append the access log to this file instead of standard output.") var accessLog: String?
+    @Flag(help: "Write no access log.") var quiet = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535, got \(port)") }
+        guard (1...3600).contains(timeout) else {
+            throw ValidationError("--timeout must be 1-3600 seconds, got \(timeout)")
+        }
+    }
+
+    func makeConfiguration() -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.root = root
+        configuration.host = host
+        configuration.port = UInt16(port)
+        configuration.timeout = .seconds(timeout)
+        configuration.accessLog = quiet ? .none : accessLog.map { .file($0) } ?? .standardOutput
+        return configuration
+    }
+
+    func run() throws {
+        Signals.ignoreBrokenPipe()
+        Signals.installHandlers()
+        let server: Server
+        do {
+            server = try Server(configuration: makeConfiguration())
+        } catch {
+            OutputFile.standardError.write("http-serve: error: \(error)\n")
+            throw ExitCode(1)
+        }
+        // The first line on stdout; scripts read the port from it. write(2) is unbuffered: it is out at once.
+        OutputFile.standardOutput.write("listening on \(server.url)\n")
+        try server.run(stopOnSignals: true)
+    }
+}

@@ -1,0 +1,104 @@
+import HTTPClient
+import HTTPCore
+import Sockets
+import Testing
+
+/// A one-shot raw-socket server that reads the request head and answers with `reply`, then closes.
+@discardableResult
+func withRawServer<R>(reply: [UInt8], _ body: (UInt16) throws -> R) throws -> R {
+    let listener = try Socket(family: .ipv4)
+    try listener.setReuseAddress(true)
+    try listener.bind(to: try SocketAddress.resolve(host: "127.0.0.1", port: 0)[0])
+    try listener.listen(backlog: 4)
+    let port = try listener.localAddress().port
+    try Threads.detach {
+        guard let connection = try? listener.accept() else { return }
+        var received: [UInt8] = []
+        while !received.suffix(4).elementsEqual(Array("\r\n\r\n".utf8)) {
+            guard let chunk = try? connection.receive(upTo: 4096), !chunk.isEmpty else { break }
+            received += chunk
+        }
+        try? connection.sendAll(reply)
+        connection.close()
+        listener.close()
+    }
+    return try body(port)
+}
+
+@Suite struct ClientTests {
+    @Test(arguments: [
+        ("http://example.test/", "example.test", 80, "/"),
+        ("http://example.test", "example.test", 80, "/"),
+        ("example.test:8080/a?b", "example.test", 8080, "/a?b"),
+        ("http://[::1]:8080/x", "::1", 8080, "/x"),
+        ("http://u:p@h:81/", "h", 81, "/"),
+        ("http://h/a b/é", "h", 80, "/a%20b/%C3%A9"),
+        ("http://h?q=1", "h", 80, "/?q=1"),
+        ("http://h/p#frag", "h", 80, "/p"),
+    ])
+    func url_parses(text: String, host: String, port: Int, target: String) throws {
+        let url = try HTTPURL(parsing: text)
+        #expect(url.host == host)
+        #expect(Int(url.port) == port)
+        #expect(url.target == target)
+    }
+
+    @Test(arguments: [
+        ("https://h/", Int32(1)), ("ftp://h/", 1), ("http://", 3), ("http://h:99999/", 3), ("http://[::1/", 3),
+        ("http://h:x/", 3),
+    ])
+    func badURL_exitCode(text: String, code: Int32) {
+        #expect { try HTTPURL(parsing: text) } throws: { ($0 as? FetchError)?.exitCode == code }
+    }
+
+    @Test func hostHeader_includesPortUnless80() throws {
+        #expect(try HTTPURL(parsing: "http://h/").hostHeader == "h")
+        #expect(try HTTPURL(parsing: "http://h:8080/").hostHeader == "h:8080")
+        #expect(try HTTPURL(parsing: "http://[::1]:8080/").hostHeader == "[::1]:8080")
+    }
+
+    @Test func requestHead_isHTTP10WithHostAgentAccept() throws {
+        let head = Client().makeRequestHead(FetchRequest(url: try HTTPURL(parsing: "http://h:81/p")))
+        #expect(
+            String(latin1: head.serialized())
+                == "GET /p HTTP/1.0\r\nHost: h:81\r\nUser-Agent: http-fetch/\(http10ClientVersion)\r\nAccept: */*\r\n\r\n"
+        )
+    }
+
+    @Test func shortBody_isExit18() throws {
+        let reply = Array("HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\nabc".utf8)
+        try withRawServer(reply: reply) { port throws in
+            var body: [UInt8] = []
+            #expect(throws: FetchError.partialFile(remaining: 7)) {
+                _ = try Client().fetch(FetchRequest(url: try HTTPURL(parsing: "http://127.0.0.1:\(port)/"))) {
+                    body += $0
+                }
+            }
+            #expect(body == Array("abc".utf8))
+        }
+    }
+
+    @Test func emptyReply_isExit52() throws {
+        try withRawServer(reply: []) { port throws in
+            #expect(throws: FetchError.emptyReply) { try Client().get("http://127.0.0.1:\(port)/") }
+        }
+    }
+
+    @Test func bodyWithoutLength_readsToEOF() throws {
+        try withRawServer(reply: Array("HTTP/1.0 200 OK\r\n\r\nall of it".utf8)) { port throws in
+            #expect(try Client().get("http://127.0.0.1:\(port)/").body == Array("all of it".utf8))
+        }
+    }
+
+    @Test func connectionRefused_isExit7() throws {
+        let probe = try Socket(family: .ipv4)
+        try probe.bind(to: try SocketAddress.resolve(host: "127.0.0.1", port: 0)[0])
+        let port = try probe.localAddress().port
+        probe.close()
+        #expect { try Client().get("http://127.0.0.1:\(port)/") } throws: { ($0 as? FetchError)?.exitCode == 7 }
+    }
+
+    @Test func unresolvableHost_isExit6() {
+        #expect { try Client().get("http://no-such-host.invalid/") } throws: { ($0 as? FetchError)?.exitCode == 6 }
+    }
+}

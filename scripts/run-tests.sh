@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every scenario in scripts/tests against the built binaries, one process each, and
+# ends with "scripts: N passed, M failed". Usage: scripts/run-tests.sh [NAME-FILTER]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+swift build 2>&1 | tail -n 1 || exit 1
+bin="$(swift build --show-bin-path)"
+export HTTP_SERVE="$bin/http-serve" HTTP_FETCH="$bin/http-fetch"
+
+passed=0
+failed=0
+failures=()
+for test in scripts/tests/test_*.sh; do
+    name="$(basename "$test" .sh)"
+    if [ -n "${1:-}" ] && [[ "$name" != *"$1"* ]]; then continue; fi
+    log="$(mktemp)"
+    start=$(date +%s%N)
+    if timeout 300 bash "$test" >"$log" 2>&1; then
+        passed=$((passed + 1))
+        printf 'ok    %s (%d ms)\n' "$name" $((($(date +%s%N) - start) / 1000000))
+    else
+        failed=$((failed + 1))
+        failures+=("$name")
+        printf 'FAIL  %s\n' "$name"
+        sed 's/^/      /' "$log" | tail -n 30
+    fi
+    rm -f "$log"
+done
+[ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
+echo "scripts: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
