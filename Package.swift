@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
         .library(name: "HTTPClient", targets: ["HTTPClient"]),
+        .library(name: "Gzip", targets: ["Gzip"]),
         .executable(name: "http-serve", targets: ["http-serve"]),
         .executable(name: "http-fetch", targets: ["http-fetch"]),
     ],
@@ -19,8 +20,12 @@ let package = Package(
         .target(name: "Sockets", dependencies: ["CSystem"]),
         // Pure HTTP/1.0 values, parsers and serializers: never sees a file descriptor.
         .target(name: "HTTPCore"),
-        .target(name: "HTTPServer", dependencies: ["Sockets", "HTTPCore"]),
-        .target(name: "HTTPClient", dependencies: ["Sockets", "HTTPCore"]),
+        // The system zlib (Debian libz-dev, installed by scripts/install-deps as zlib1g-dev), and the Swift
+        // gzip encoder and decoder over it.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["libz-dev"])]),
+        .target(name: "Gzip", dependencies: ["CZlib"]),
+        .target(name: "HTTPServer", dependencies: ["Sockets", "HTTPCore", "Gzip"]),
+        .target(name: "HTTPClient", dependencies: ["Sockets", "HTTPCore", "Gzip"]),
         .executableTarget(
             name: "http-serve",
             dependencies: ["HTTPServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -31,6 +36,7 @@ let package = Package(
         ),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+        .testTarget(name: "GzipTests", dependencies: ["Gzip"], exclude: ["Fixtures"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient", "Sockets"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "Sockets"]),
     ]
