@@ -17,6 +17,10 @@ public struct ServerConfiguration: Sendable {
     public var backlog: Int32 = 1024
     /// Where the access log goes.
     public var accessLog: AccessLogDestination = .standardOutput
+    /// The number of event loops, one thread each, all accepting from the one listening socket.
+    public var workers: Int = Threads.processorCount
+    /// The most connections open at once; at the limit the server stops accepting until one closes.
+    public var maxConnections: Int = 4096
     /// The `Server` header's value.
     public var serverName: String = "http-serve/\(http10Version)"
 

@@ -283,7 +283,7 @@ public final class Socket: @unchecked Sendable {
         return bytes
     }
 
-    private static func classify(_ error: SystemError) throws -> IOResult {
+    static func classify(_ error: SystemError) throws -> IOResult {
         switch error.errno {
         case EAGAIN: return .wouldBlock  // EWOULDBLOCK is the same value on Linux.
         case EPIPE, ECONNRESET: throw SocketError.peerClosed

@@ -19,6 +19,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Address to listen on (IPv4 or IPv6).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port: Int = 8080
     @Option(help: "Seconds a client may take to send its request head (1-3600).") var timeout: Int = 10
+    @Option(help: "Event loops, one thread each (default: the number of cores).") var workers: Int?
+    @Option(help: "Most connections open at once (1-1000000).") var maxConnections: Int = 4096
     @Option(help: "Append the access log to this file instead of standard output.") var accessLog: String?
     @Flag(help: "Write no access log.") var quiet = false
 
@@ -26,6 +28,12 @@ struct ServeCommand: ParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535, got \(port)") }
         guard (1...3600).contains(timeout) else {
             throw ValidationError("--timeout must be 1-3600 seconds, got \(timeout)")
+        }
+        if let workers, !(1...1024).contains(workers) {
+            throw ValidationError("--workers must be 1-1024, got \(workers)")
+        }
+        guard (1...1_000_000).contains(maxConnections) else {
+            throw ValidationError("--max-connections must be 1-1000000, got \(maxConnections)")
         }
     }
 
@@ -35,6 +43,8 @@ struct ServeCommand: ParsableCommand {
         configuration.host = host
         configuration.port = UInt16(port)
         configuration.timeout = .seconds(timeout)
+        if let workers { configuration.workers = workers }
+        configuration.maxConnections = maxConnections
         configuration.accessLog = quiet ? .none : accessLog.map { .file($0) } ?? .standardOutput
         return configuration
     }

@@ -5,7 +5,53 @@
 #ifndef HTTP10_CSYSTEM_H
 #define HTTP10_CSYSTEM_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /// accept4(2) without the peer address: SOCK_NONBLOCK / SOCK_CLOEXEC set atomically with the accept.
 int csystem_accept4(int fd, int flags);
+/// accept4(2) that also stores the peer's address (`address` points to a sockaddr_storage, `*length` its size).
+int csystem_accept4_address(int fd, void *address, uint32_t *length, int flags);
+
+// epoll(7) event bits (the kernel ABI values from <sys/epoll.h>).
+#define CSYSTEM_EPOLLIN 0x001u
+#define CSYSTEM_EPOLLOUT 0x004u
+#define CSYSTEM_EPOLLERR 0x008u
+#define CSYSTEM_EPOLLHUP 0x010u
+#define CSYSTEM_EPOLLRDHUP 0x2000u
+#define CSYSTEM_EPOLLEXCLUSIVE (1u << 28)
+
+#define CSYSTEM_EPOLL_CTL_ADD 1
+#define CSYSTEM_EPOLL_CTL_DEL 2
+#define CSYSTEM_EPOLL_CTL_MOD 3
+
+/// One ready descriptor. Not `struct epoll_event`: that one is packed on x86-64, so the shim copies.
+typedef struct csystem_epoll_event {
+    uint32_t events;
+    uint64_t token;
+} csystem_epoll_event;
+
+/// epoll_create1(EPOLL_CLOEXEC).
+int csystem_epoll_create(void);
+/// epoll_ctl(2) with `events` and a 64-bit token handed back by csystem_epoll_wait.
+int csystem_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t token);
+/// epoll_wait(2) into `events` (at most 512 at a time).
+int csystem_epoll_wait(int epfd, csystem_epoll_event *events, int max_events, int timeout_ms);
+
+/// eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK).
+int csystem_eventfd(void);
+/// Adds 1 to an eventfd counter (write(2) of a uint64_t).
+int csystem_eventfd_signal(int fd);
+
+/// sendfile(2): sends up to `count` bytes of `in_fd` from `*offset` to `out_fd`, advancing `*offset`.
+long csystem_sendfile(int out_fd, int in_fd, int64_t *offset, size_t count);
+
+/// sendmsg(2) of two buffers with MSG_NOSIGNAL (writev(2) has no flags, so it could raise SIGPIPE);
+/// MSG_MORE when `more` is non-zero (more data follows: do not push a partial frame yet).
+long csystem_send2(int fd, const void *first, size_t first_count, const void *second, size_t second_count, int more);
+
+/// Raises the soft RLIMIT_NOFILE towards `wanted`, never above the hard limit.
+/// Returns the soft limit in force afterwards, or -1 with errno set.
+long long csystem_raise_nofile_limit(unsigned long long wanted);
 
 #endif

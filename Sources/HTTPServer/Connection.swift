@@ -1,0 +1,103 @@
+import HTTPCore
+import Sockets
+
+/// One client connection and where it stands, as darkhttpd keeps it: a small state machine
+/// that an ``EventLoop`` advances whenever the socket is ready or a deadline passes.
+///
+/// reading head → sending (head, then body) → lingering close → closed. Every step is
+/// non-blocking; EAGAIN parks the connection until epoll says it is ready again.
+final class Connection {
+    enum State {
+        /// Receiving the request head; watched for readable.
+        case readingHead
+        /// Sending the status line, headers and body; watched for writable only, so a client that
+        /// half-closed (an EOF that stays readable) neither stops the response nor spins the loop.
+        case sending
+        /// Response sent and our side shut down: discarding what the client still sends until its EOF.
+        case lingering
+    }
+
+    /// What the connection waits for next.
+    enum Next {
+        case read, write, close
+    }
+
+    let socket: Socket
+    let descriptor: Int32
+    let peer: SocketAddress
+    var state = State.readingHead
+    /// Monotonic milliseconds after which ``EventLoop`` times the current state out.
+    var deadline: Int64
+    /// What the socket is registered for in the loop's epoll set; `nil` while not registered.
+    var registered: Epoll.Events?
+
+    /// The request bytes received so far (the head, and whatever followed it).
+    var received: [UInt8] = []
+    var request: HTTPRequest?
+    /// Whether the client may still send bytes we will not read: then closing at once could turn
+    /// our FIN into a reset that destroys the response (RFC 9112 §9.6), so the close lingers.
+    var mayHaveUnreadInput = true
+
+    // The response being sent.
+    var status = 0
+    var head: [UInt8] = []
+    var headSent = 0
+    var body: [UInt8] = []
+    var bodyOffset = 0
+    var file: OpenFile?
+    var fileOffset: Int64 = 0
+    var fileEnd: Int64 = 0
+    /// Body bytes that really went out: what the access log reports.
+    var bodySent: Int64 = 0
+    var logged = false
+
+    init(socket: Socket, peer: SocketAddress, deadline: Int64) {
+        self.socket = socket
+        self.descriptor = socket.withUnsafeHandle { $0 }
+        self.peer = peer
+        self.deadline = deadline
+    }
+
+    /// Whether head or in-memory body bytes are still to be sent.
+    var hasBytesToSend: Bool { headSent < head.count || bodyOffset < body.count }
+
+    /// Takes over `plan`: the head (unless HTTP/0.9) and where the body comes from.
+    func load(_ plan: ResponsePlan) {
+        state = .sending
+        status = plan.head.status.code
+        head = plan.sendsHead ? plan.head.serialized() : []
+        switch plan.body {
+        case .none: break
+        case .bytes(let bytes): body = bytes
+        case .file(let openFile, let offset, let length):
+            file = openFile
+            fileOffset = offset
+            fileEnd = offset + length
+        }
+    }
+
+    /// Counts `count` bytes taken by a gathered send of the head's rest and then the body's rest.
+    func advance(sent count: Int) {
+        let fromHead = min(count, head.count - headSent)
+        headSent += fromHead
+        bodyOffset += count - fromHead
+        bodySent += Int64(count - fromHead)
+    }
+
+    /// Releases the response's memory and file as soon as it is sent, before a lingering close.
+    func releaseResponse() {
+        file?.close()
+        file = nil
+        head = []
+        body = []
+        headSent = 0
+        bodyOffset = 0
+    }
+
+    /// Closes the socket and any file still open.
+    func close() {
+        file?.close()
+        file = nil
+        socket.close()
+    }
+}

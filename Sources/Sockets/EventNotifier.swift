@@ -1,0 +1,45 @@
+import CSystem
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A wake-up signal between threads: an `eventfd(2)` that turns readable, and stays readable,
+/// once ``notify()`` is called. It owns its descriptor.
+///
+/// One notifier registered in every event loop lets ``notify()`` from any thread wake them all,
+/// where a signal would interrupt only the one thread it happens to be delivered to.
+public final class EventNotifier: @unchecked Sendable {
+    private var descriptor: Int32
+
+    /// Creates a non-blocking, close-on-exec eventfd.
+    ///
+    /// The corresponding C function is `eventfd(2)`.
+    public init() throws(SystemError) {
+        descriptor = try retryingOnInterrupt("eventfd") { csystem_eventfd() }
+    }
+
+    deinit {
+        if descriptor >= 0 { _ = Glibc.close(descriptor) }
+    }
+
+    /// Makes the notifier readable. Safe from any thread; failures (a counter at its maximum) are harmless.
+    public func notify() {
+        guard descriptor >= 0 else { return }
+        _ = try? retryingOnInterrupt("write") { csystem_eventfd_signal(descriptor) }
+    }
+
+    /// Calls `body` with the raw descriptor; `body` must not close it or keep it.
+    public func withUnsafeHandle<R>(_ body: (Int32) throws -> R) rethrows -> R {
+        precondition(descriptor >= 0, "notifier used after close")
+        return try body(descriptor)
+    }
+
+    /// Closes the descriptor; calling it again does nothing.
+    public func close() {
+        guard descriptor >= 0 else { return }
+        let fd = descriptor
+        descriptor = -1
+        _ = Glibc.close(fd)
+    }
+}
