@@ -38,7 +38,7 @@ public final class Server: Sendable {
     public init(configuration: ServerConfiguration) throws(StartError) {
         self.configuration = configuration
         do {
-            handler = try StaticFileHandler(root: configuration.root, serverName: configuration.serverName)
+            handler = try StaticFileHandler(configuration: configuration)
         } catch {
             throw StartError(description: error.description)
         }

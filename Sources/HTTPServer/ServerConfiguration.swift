@@ -23,6 +23,10 @@ public struct ServerConfiguration: Sendable {
     public var maxConnections: Int = 4096
     /// The `Server` header's value.
     public var serverName: String = "http-serve/\(http10Version)"
+    /// Whether dotfiles and dot-folders (`.git`, `.env`) are served and listed; `/.well-known/` always is.
+    public var dotfiles: Bool = false
+    /// Whether a folder without `index.html` gets an HTML listing (otherwise 404).
+    public var listing: Bool = true
 
     /// Where access-log lines are written.
     public enum AccessLogDestination: Sendable, Equatable {

@@ -9,6 +9,11 @@ import Glibc
 ///
 /// Given a parsed request (or a parse error) and the file system under the root, it returns a
 /// ``ResponsePlan``. It never touches a socket, so every rule is testable without a network.
+///
+/// The steps for a file: resolve the target (``TargetPath``, dotfiles, symbolic links), open it,
+/// build the 200 plan (``makeFilePlan(_:status:name:request:now:)``, the one place that decides a
+/// file's representation), then let the conditional fields turn it into a 304 and `Range` into a 206
+/// or 416 (RFC 9110 §13.2.2 fixes that order).
 public struct StaticFileHandler: Sendable {
     /// The root folder as given.
     public let root: FilePath
@@ -16,6 +21,22 @@ public struct StaticFileHandler: Sendable {
     public let realRoot: FilePath
     /// The `Server` header's value.
     public let serverName: String
+    /// What is served beyond plain files.
+    public let options: Options
+
+    /// The policy switches of `http-serve`.
+    public struct Options: Sendable, Equatable {
+        /// Serve and list names starting with `.`; without it they are 404 (except `/.well-known/`).
+        public var dotfiles: Bool = false
+        /// List folders that have no `index.html`; without it they are 404.
+        public var listing: Bool = true
+
+        /// The defaults: dotfiles hidden, listings on.
+        public init(dotfiles: Bool = false, listing: Bool = true) {
+            self.dotfiles = dotfiles
+            self.listing = listing
+        }
+    }
 
     /// Why the handler could not be created.
     public struct RootError: Error, CustomStringConvertible {
@@ -25,7 +46,11 @@ public struct StaticFileHandler: Sendable {
     /// Creates a handler for `root`.
     ///
     /// - Throws: ``RootError`` when the root is missing or not a folder.
-    public init(root: String, serverName: String = "http-serve/\(http10Version)") throws(RootError) {
+    public init(
+        root: String,
+        serverName: String = "http-serve/\(http10Version)",
+        options: Options = Options()
+    ) throws(RootError) {
         let path = FilePath(root)
         do {
             let status = try FileSystem.status(of: path)
@@ -40,6 +65,18 @@ public struct StaticFileHandler: Sendable {
         }
         self.root = path
         self.serverName = serverName
+        self.options = options
+    }
+
+    /// Creates the handler a server with `configuration` uses.
+    ///
+    /// - Throws: ``RootError`` when the root is missing or not a folder.
+    public init(configuration: ServerConfiguration) throws(RootError) {
+        try self.init(
+            root: configuration.root,
+            serverName: configuration.serverName,
+            options: Options(dotfiles: configuration.dotfiles, listing: configuration.listing)
+        )
     }
 
     /// The response to `request`. `now` is the current time in seconds, for the `Date` header.
@@ -47,10 +84,8 @@ public struct StaticFileHandler: Sendable {
         var plan = makePlan(for: request, now: now)
         if request.isSimpleRequest { plan.sendsHead = false }
         // RFC 9110 §9.3.2: HEAD gets the same header fields as GET, and no body.
-        if request.method == .head, case .file(let file, _, _) = plan.body {
-            file.close()
-            plan.body = .none
-        } else if request.method == .head {
+        if request.method == .head {
+            if case .file(let file, _, _) = plan.body { file.close() }
             plan.body = .none
         }
         return plan
@@ -74,20 +109,20 @@ public struct StaticFileHandler: Sendable {
         } catch {
             return makeErrorPlan(error.status, now: now)
         }
-        // Dotfiles (.git, .env) are not served.
-        if target.segments.contains(where: { $0.first == UInt8(ascii: ".") }) {
-            return makeErrorPlan(.notFound, now: now)
-        }
+        if isHidden(target.segments) { return makeErrorPlan(.notFound, now: now) }
         var path = root
         for segment in target.segments { path = path.appending(segment) }
         let status: FileStatus
         do {
             status = try FileSystem.status(of: path)
         } catch {
+            // EACCES: a folder on the way may not be searched. Anything else (ENOENT, ENOTDIR, ELOOP): absent.
             return makeErrorPlan(error.errno == EACCES ? .forbidden : .notFound, now: now)
         }
-        // A symbolic link inside the root may point anywhere; only its real target counts.
-        guard let real = try? FileSystem.realPath(path), real.isWithin(realRoot) else {
+        // A symbolic link inside the root may point anywhere; only its real target counts, and a link
+        // must not be a way round the dotfile rule either.
+        guard let real = try? FileSystem.realPath(path), real.isWithin(realRoot), !isHidden(relativeSegments(real))
+        else {
             return makeErrorPlan(.notFound, now: now)
         }
         switch status.kind {
@@ -95,19 +130,45 @@ public struct StaticFileHandler: Sendable {
             guard target.hasTrailingSlash || target.segments.isEmpty else {
                 return makeRedirectPlan(to: target, now: now)
             }
-            let index = path.appending(Array("index.html".utf8))
-            guard let indexStatus = try? FileSystem.status(of: index), indexStatus.kind == .regular else {
-                return makeErrorPlan(.notFound, now: now)
+            let indexName = Array("index.html".utf8)
+            let index = path.appending(indexName)
+            do {
+                let indexStatus = try FileSystem.status(of: index)
+                if indexStatus.kind == .regular { return makeFilePlan(at: index, name: indexName, request, now: now) }
+            } catch {
+                if error.errno == EACCES { return makeErrorPlan(.forbidden, now: now) }
             }
-            return makeFilePlan(index, name: Array("index.html".utf8), now: now)
+            guard options.listing else { return makeErrorPlan(.notFound, now: now) }
+            return makeListingPlan(of: path, target: target, now: now)
         case .regular:
-            return makeFilePlan(path, name: target.segments.last ?? [], now: now)
+            return makeFilePlan(at: path, name: target.segments.last ?? [], request, now: now)
         default:
+            // FIFOs, sockets, devices: not files a static server should ever open.
             return makeErrorPlan(.notFound, now: now)
         }
     }
 
-    private func makeFilePlan(_ path: FilePath, name: [UInt8], now: Int64) -> ResponsePlan {
+    /// Whether a path with these segments is hidden: any segment starting with `.`, unless
+    /// `--dotfiles`, except a first segment `.well-known` (RFC 8615 puts site metadata there).
+    func isHidden(_ segments: [[UInt8]]) -> Bool {
+        guard !options.dotfiles else { return false }
+        for (index, segment) in segments.enumerated() where segment.first == UInt8(ascii: ".") {
+            if index == 0 && segment == Self.wellKnown { continue }
+            return true
+        }
+        return false
+    }
+
+    static let wellKnown = Array(".well-known".utf8)
+
+    /// The segments of a real path below the real root.
+    private func relativeSegments(_ real: FilePath) -> [[UInt8]] {
+        let base = realRoot.bytes.last == UInt8(ascii: "/") ? realRoot.bytes.count - 1 : realRoot.bytes.count
+        return real.bytes.dropFirst(base).split(separator: UInt8(ascii: "/")).map(Array.init)
+    }
+
+    /// Opens the file, builds its 200 plan, then applies the conditional fields and `Range`.
+    private func makeFilePlan(at path: FilePath, name: [UInt8], _ request: HTTPRequest, now: Int64) -> ResponsePlan {
         let file: OpenFile
         let status: FileStatus
         do {
@@ -120,10 +181,36 @@ public struct StaticFileHandler: Sendable {
             file.close()
             return makeErrorPlan(.notFound, now: now)
         }
+        let plan = makeFilePlan(file, status: status, name: name, request: request, now: now)
+        if let notModified = makeNotModifiedPlan(from: plan, request: request, status: status, now: now) {
+            plan.closeFile()
+            return notModified
+        }
+        return applyRange(to: plan, request: request, status: status, now: now)
+    }
+
+    /// The 200 plan for an open regular file: the representation every GET of it starts from.
+    ///
+    /// The hook for content negotiation: a variant of the file (another body, `Content-Encoding`,
+    /// `Vary`, its own `ETag`) is chosen here, and conditionals and ranges then apply to that variant.
+    func makeFilePlan(
+        _ file: OpenFile,
+        status: FileStatus,
+        name: [UInt8],
+        request: HTTPRequest,
+        now: Int64
+    ) -> ResponsePlan {
         var headers = baseHeaders(now: now)
         headers.add(name: "Content-Type", value: MIMETypes.type(forFileName: name))
         headers.add(name: "Content-Length", value: String(status.size))
         headers.add(name: "Last-Modified", value: HTTPDate.format(status.modificationSeconds))
+        let tag = EntityTag.strong(
+            size: status.size,
+            seconds: status.modificationSeconds,
+            nanoseconds: status.modificationNanoseconds
+        )
+        headers.add(name: "ETag", value: tag.description)
+        headers.add(name: "Accept-Ranges", value: "bytes")
         return ResponsePlan(
             head: HTTPResponseHead(status: .ok, headers: headers),
             body: .file(file, offset: 0, length: status.size)
@@ -131,6 +218,8 @@ public struct StaticFileHandler: Sendable {
     }
 
     private func makeRedirectPlan(to target: TargetPath, now: Int64) -> ResponsePlan {
+        // Percent-encoded from the decoded bytes and always one leading `/`: never `//host`, which a
+        // browser would read as another site (an open redirect).
         var location = TargetPath.percentEncode(target.bytes) + "/"
         if let query = target.query { location += "?" + query }
         var plan = makeErrorPlan(.movedPermanently, now: now, detail: "This folder is at \(location)")
@@ -138,20 +227,31 @@ public struct StaticFileHandler: Sendable {
         return plan
     }
 
+    /// A small HTML page for `status`; `detail` is escaped.
     func makeErrorPlan(_ status: HTTPStatus, now: Int64, detail: String? = nil) -> ResponsePlan {
-        let page = ErrorPage.html(for: status, detail: detail)
+        makeHTMLPlan(status, ErrorPage.html(for: status, detail: detail), now: now)
+    }
+
+    func makeHTMLPlan(_ status: HTTPStatus, _ page: [UInt8], now: Int64) -> ResponsePlan {
         var headers = baseHeaders(now: now)
         headers.add(name: "Content-Type", value: "text/html; charset=utf-8")
         headers.add(name: "Content-Length", value: String(page.count))
         return ResponsePlan(head: HTTPResponseHead(status: status, headers: headers), body: .bytes(page))
     }
 
-    private func baseHeaders(now: Int64) -> HTTPHeaders {
+    func baseHeaders(now: Int64) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.add(name: "Date", value: HTTPDate.format(now))
         headers.add(name: "Server", value: serverName)
         // HTTP/1.0 closes after every response anyway; saying so tells HTTP/1.1 clients too (RFC 9112 §9.6).
         headers.add(name: "Connection", value: "close")
         return headers
+    }
+}
+
+extension ResponsePlan {
+    /// Closes the plan's file, if its body is one; for plans that will not be sent.
+    func closeFile() {
+        if case .file(let file, _, _) = body { file.close() }
     }
 }

@@ -1,0 +1,76 @@
+import HTTPCore
+import HTTPServer
+import Sockets
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A folder under /tmp, filled by a test and removed with everything in it afterwards.
+///
+/// Fixture setup only: it calls libc directly (mkdir, symlink, utimensat), which the
+/// library modules never do outside `Sockets`.
+final class TemporaryTree {
+    let path: String
+
+    init() {
+        var template = Array("/tmp/http10-test-XXXXXX".utf8CString)
+        path = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
+    }
+
+    deinit { Self.remove(path) }
+
+    /// Writes a file; `mtime` sets the modification time (seconds, nanoseconds).
+    @discardableResult
+    func file(_ name: String, _ contents: String = "", mtime: (Int, Int)? = nil) -> String {
+        file(Array(name.utf8), Array(contents.utf8), mtime: mtime)
+    }
+
+    @discardableResult
+    func file(_ name: [UInt8], _ contents: [UInt8], mtime: (Int, Int)? = nil) -> String {
+        let full = Array(path.utf8) + [UInt8(ascii: "/")] + name
+        let output = try! OutputFile.open(FilePath(bytes: full), mode: .truncate)
+        try! output.writeAll(contents)
+        output.close()
+        if let (seconds, nanoseconds) = mtime {
+            var times = [
+                timespec(tv_sec: seconds, tv_nsec: nanoseconds), timespec(tv_sec: seconds, tv_nsec: nanoseconds),
+            ]
+            _ = FilePath(bytes: full).withCString { utimensat(AT_FDCWD, $0, &times, 0) }
+        }
+        return String(decoding: full, as: UTF8.self)
+    }
+
+    func folder(_ name: String) {
+        _ = mkdir(path + "/" + name, 0o755)
+    }
+
+    func symlink(_ name: String, to target: String) {
+        _ = Glibc.symlink(target, path + "/" + name)
+    }
+
+    /// A sparse file of `size` bytes: no disk blocks, so 5 GiB costs nothing.
+    func sparseFile(_ name: String, size: Int64) {
+        let full = path + "/" + name
+        let output = try! OutputFile.open(FilePath(full), mode: .truncate)
+        output.close()
+        _ = truncate(full, off_t(size))
+    }
+
+    private static func remove(_ path: String) {
+        if let entries = try? FileSystem.contentsOfDirectory(FilePath(path)) {
+            for entry in entries {
+                let child = FilePath(path).appending(entry.name)
+                var raw = stat()
+                let isFolder = child.withCString { lstat($0, &raw) } == 0 && (raw.st_mode & S_IFMT) == S_IFDIR
+                if isFolder {
+                    _ = child.withCString { chmod($0, 0o755) }
+                    remove(child.description)
+                } else {
+                    _ = child.withCString { unlink($0) }
+                }
+            }
+        }
+        _ = rmdir(path)
+    }
+}
