@@ -21,8 +21,15 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Seconds a client may take to send its request head (1-3600).") var timeout: Int = 10
     @Option(help: "Event loops, one thread each (default: the number of cores).") var workers: Int?
     @Option(help: "Most connections open at once (1-1000000).") var maxConnections: Int = 4096
-    @Option(help: "Append the access log to this file instead of standard output.") var accessLog: String?
-    @Flag(help: "Write no access log.") var quiet = false
+    @Option(help: "Append the access log to this file (default: standard output).") var accessLog: String?
+    @Flag(help: "Write no access log (default: off).") var quiet = false
+    @Flag(help: "Serve and list dotfiles such as .git and .env (default: off; /.well-known/ is always served).")
+    var dotfiles = false
+    @Flag(help: "Answer 404 for a folder without index.html instead of listing it (default: off).") var noListing =
+        false
+    @Option(help: "Longest request line in bytes, longer gets 414 (256-1048576).") var maxRequestLine: Int = 8192
+    @Option(help: "Largest header section in bytes, larger gets 431 (1024-16777216).") var maxHeaderBytes: Int = 65536
+    @Option(help: "Most header fields, more gets 431 (1-10000).") var maxHeaders: Int = 100
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535, got \(port)") }
@@ -35,6 +42,15 @@ struct ServeCommand: ParsableCommand {
         guard (1...1_000_000).contains(maxConnections) else {
             throw ValidationError("--max-connections must be 1-1000000, got \(maxConnections)")
         }
+        guard (256...1_048_576).contains(maxRequestLine) else {
+            throw ValidationError("--max-request-line must be 256-1048576 bytes, got \(maxRequestLine)")
+        }
+        guard (1024...16_777_216).contains(maxHeaderBytes) else {
+            throw ValidationError("--max-header-bytes must be 1024-16777216 bytes, got \(maxHeaderBytes)")
+        }
+        guard (1...10000).contains(maxHeaders) else {
+            throw ValidationError("--max-headers must be 1-10000, got \(maxHeaders)")
+        }
     }
 
     func makeConfiguration() -> ServerConfiguration {
@@ -46,6 +62,11 @@ struct ServeCommand: ParsableCommand {
         if let workers { configuration.workers = workers }
         configuration.maxConnections = maxConnections
         configuration.accessLog = quiet ? .none : accessLog.map { .file($0) } ?? .standardOutput
+        configuration.dotfiles = dotfiles
+        configuration.listing = !noListing
+        configuration.limits.maxRequestLineLength = maxRequestLine
+        configuration.limits.maxHeaderBytes = maxHeaderBytes
+        configuration.limits.maxHeaderCount = maxHeaders
         return configuration
     }
 

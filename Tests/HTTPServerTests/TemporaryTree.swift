@@ -41,6 +41,11 @@ final class TemporaryTree {
         return String(decoding: full, as: UTF8.self)
     }
 
+    func setMTime(_ name: String, _ mtime: (Int, Int)) {
+        var times = [timespec(tv_sec: mtime.0, tv_nsec: mtime.1), timespec(tv_sec: mtime.0, tv_nsec: mtime.1)]
+        _ = utimensat(AT_FDCWD, path + "/" + name, &times, 0)
+    }
+
     func folder(_ name: String) {
         _ = mkdir(path + "/" + name, 0o755)
     }
