@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     public var workers: Int = Threads.processorCount
     /// The most connections open at once; at the limit the server stops accepting until one closes.
     public var maxConnections: Int = 4096
+    /// gzip compression of compressible files: on by default.
+    public var gzip = GzipOptions()
     /// The `Server` header's value.
     public var serverName: String = "http-serve/\(http10Version)"
     /// Whether dotfiles and dot-folders (`.git`, `.env`) are served and listed; `/.well-known/` always is.

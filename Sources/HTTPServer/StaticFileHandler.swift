@@ -37,6 +37,8 @@ public struct StaticFileHandler: Sendable {
             self.listing = listing
         }
     }
+    /// gzip compression and its cache, shared by every copy of the handler; `nil` sends identity only.
+    public var gzip: GzipCompressor? = GzipCompressor(options: GzipOptions())
 
     /// Why the handler could not be created.
     public struct RootError: Error, CustomStringConvertible {
@@ -77,6 +79,7 @@ public struct StaticFileHandler: Sendable {
             serverName: configuration.serverName,
             options: Options(dotfiles: configuration.dotfiles, listing: configuration.listing)
         )
+        gzip = configuration.gzip.enabled ? GzipCompressor(options: configuration.gzip) : nil
     }
 
     /// The response to `request`. `now` is the current time in seconds, for the `Date` header.
@@ -181,7 +184,17 @@ public struct StaticFileHandler: Sendable {
             file.close()
             return makeErrorPlan(.notFound, now: now)
         }
-        let plan = makeFilePlan(file, status: status, name: name, request: request, now: now)
+        let identity = makeFilePlan(file, status: status, name: name, request: request, now: now)
+        // Content coding (StaticFileHandler+Gzip.swift): identity or the gzip variant, chosen before the
+        // conditionals so that If-None-Match is compared with the tag of the variant that would be sent.
+        let plan = applyContentCoding(
+            to: identity,
+            file: file,
+            status: status,
+            path: path,
+            name: name,
+            request: request
+        )
         if let notModified = makeNotModifiedPlan(from: plan, request: request, status: status, now: now) {
             plan.closeFile()
             return notModified
@@ -191,8 +204,9 @@ public struct StaticFileHandler: Sendable {
 
     /// The 200 plan for an open regular file: the representation every GET of it starts from.
     ///
-    /// The hook for content negotiation: a variant of the file (another body, `Content-Encoding`,
-    /// `Vary`, its own `ETag`) is chosen here, and conditionals and ranges then apply to that variant.
+    /// Content negotiation starts from it: ``applyContentCoding(to:file:status:path:name:request:)``
+    /// picks a variant (another body, `Content-Encoding`, `Vary`, its own `ETag`), and conditionals and
+    /// ranges then apply to that variant.
     func makeFilePlan(
         _ file: OpenFile,
         status: FileStatus,

@@ -30,6 +30,10 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Longest request line in bytes, longer gets 414 (256-1048576).") var maxRequestLine: Int = 8192
     @Option(help: "Largest header section in bytes, larger gets 431 (1024-16777216).") var maxHeaderBytes: Int = 65536
     @Option(help: "Most header fields, more gets 431 (1-10000).") var maxHeaders: Int = 100
+    @Flag(help: "Never gzip responses (default: off; compressible files are gzipped for clients that accept it).")
+    var noGzip = false
+    @Option(help: "gzip compression level (1-9).") var gzipLevel: Int = 6
+    @Option(help: "Memory for cached gzip bodies, in MiB (0-65536).") var gzipCacheMb: Int = 64
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535, got \(port)") }
@@ -51,6 +55,10 @@ struct ServeCommand: ParsableCommand {
         guard (1...10000).contains(maxHeaders) else {
             throw ValidationError("--max-headers must be 1-10000, got \(maxHeaders)")
         }
+        guard (1...9).contains(gzipLevel) else { throw ValidationError("--gzip-level must be 1-9, got \(gzipLevel)") }
+        guard (0...65536).contains(gzipCacheMb) else {
+            throw ValidationError("--gzip-cache-mb must be 0-65536, got \(gzipCacheMb)")
+        }
     }
 
     func makeConfiguration() -> ServerConfiguration {
@@ -61,6 +69,7 @@ struct ServeCommand: ParsableCommand {
         configuration.timeout = .seconds(timeout)
         if let workers { configuration.workers = workers }
         configuration.maxConnections = maxConnections
+        configuration.gzip = GzipOptions(enabled: !noGzip, level: gzipLevel, cacheBytes: gzipCacheMb * 1024 * 1024)
         configuration.accessLog = quiet ? .none : accessLog.map { .file($0) } ?? .standardOutput
         configuration.dotfiles = dotfiles
         configuration.listing = !noListing

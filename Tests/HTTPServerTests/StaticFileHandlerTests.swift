@@ -65,7 +65,7 @@ func headerNames(_ plan: ResponsePlan) -> [String] { plan.head.headers.map(\.nam
         #expect(
             headerNames(plan) == [
                 "Date", "Server", "Connection", "Content-Type", "Content-Length", "Last-Modified", "ETag",
-                "Accept-Ranges",
+                "Accept-Ranges", "Vary",
             ]
         )
         let headers = plan.head.headers
@@ -77,6 +77,8 @@ func headerNames(_ plan: ResponsePlan) -> [String] { plan.head.headers.map(\.nam
         #expect(headers["Last-Modified"] == fixtureLastModified)
         #expect(headers["ETag"] == "\"24-65920080.1dcd6500\"")
         #expect(headers["Accept-Ranges"] == "bytes")
+        // A compressible type varies with Accept-Encoding even when sent as it is (see GzipServingTests).
+        #expect(headers["Vary"] == "Accept-Encoding")
         #expect(try bodyBytes(plan) == Array(helloText.utf8))
         _ = tree
     }
@@ -128,7 +130,7 @@ func headerNames(_ plan: ResponsePlan) -> [String] { plan.head.headers.map(\.nam
         for method in [HTTPMethod.get, .head] {
             let plan = handler.respond(to: request("/hello.txt", method, ["If-None-Match": "*"]), now: testNow)
             #expect(plan.head.status == .notModified)
-            #expect(headerNames(plan) == ["Date", "Server", "Connection", "ETag", "Last-Modified"])
+            #expect(headerNames(plan) == ["Date", "Server", "Connection", "ETag", "Last-Modified", "Vary"])
             #expect(plan.head.headers["ETag"] == "\"24-65920080.1dcd6500\"")
             guard case .none = plan.body else {
                 Issue.record("304 has a body")

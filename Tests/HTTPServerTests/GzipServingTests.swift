@@ -1,0 +1,441 @@
+import Gzip
+import HTTPCore
+import HTTPServer
+import Sockets
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A temporary site folder for one test, removed when the value goes away.
+final class TemporarySite {
+    let path: String
+    private var names: [String] = []
+
+    init() {
+        var template = Array("/tmp/http10-gzip-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        precondition(made != nil, "mkdtemp failed")
+        path = String(cString: template.map { UInt8(bitPattern: $0) } + [])
+    }
+
+    deinit {
+        for name in names { unlink(path + "/" + name) }
+        rmdir(path)
+    }
+
+    /// Writes `bytes` to `name`; with `modified`, sets the mtime to that many seconds since the epoch.
+    func write(_ name: String, _ bytes: [UInt8], modified: Int64? = nil) throws {
+        let file = try OutputFile.open(FilePath(path + "/" + name), mode: .truncate)
+        try file.writeAll(bytes)
+        file.close()
+        if !names.contains(name) { names.append(name) }
+        if let modified { setModified(name, seconds: modified) }
+    }
+
+    func setModified(_ name: String, seconds: Int64, nanoseconds: Int = 0) {
+        var times = [
+            timespec(tv_sec: Int(seconds), tv_nsec: nanoseconds), timespec(tv_sec: Int(seconds), tv_nsec: nanoseconds),
+        ]
+        _ = utimensat(AT_FDCWD, path + "/" + name, &times, 0)
+    }
+}
+
+/// Text that compresses well: what a JavaScript file looks like to gzip.
+func scriptText(_ count: Int, seed: Int = 0) -> [UInt8] {
+    var text: [UInt8] = []
+    var line = seed
+    while text.count < count {
+        text += Array("function f\(line)(a, b) { return a * \(line % 7) + b; } // line \(line)\n".utf8)
+        line += 1
+    }
+    return Array(text.prefix(count))
+}
+
+func gzRequest(_ target: String, method: HTTPMethod = .get, _ headers: [(String, String)] = []) -> HTTPRequest {
+    var fields = HTTPHeaders()
+    for (name, value) in headers { fields.add(name: name, value: value) }
+    return HTTPRequest(method: method, target: target, version: .http1_0, headers: fields)
+}
+
+/// The body a plan would send, read whole (files from their offset).
+func readBody(_ plan: ResponsePlan) throws -> [UInt8] {
+    switch plan.body {
+    case .none: return []
+    case .bytes(let bytes): return bytes
+    case .file(let file, let offset, let length):
+        defer { file.close() }
+        var result = [UInt8](repeating: 0, count: Int(length))
+        var done = 0
+        while done < Int(length) {
+            let count = try result.withUnsafeMutableBytes { buffer in
+                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]), at: offset + Int64(done))
+            }
+            if count == 0 { break }
+            done += count
+        }
+        return Array(result.prefix(done))
+    }
+}
+
+func makeHandler(_ site: TemporarySite, gzip: GzipOptions = GzipOptions()) throws -> StaticFileHandler {
+    var configuration = ServerConfiguration()
+    configuration.root = site.path
+    configuration.gzip = gzip
+    return try StaticFileHandler(configuration: configuration)
+}
+
+let acceptGzip = [("Accept-Encoding", "gzip")]
+
+@Suite struct GzipServingTests {
+    @Test func gzipAccepted_compressibleFile_sendsGzipThatDecodesToTheFile() throws {
+        let site = TemporarySite()
+        let original = scriptText(64 * 1024)
+        try site.write("app.js", original)
+        let handler = try makeHandler(site)
+        let plan = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 0)
+        let body = try readBody(plan)
+        #expect(plan.head.status == .ok)
+        #expect(plan.head.headers["Content-Encoding"] == "gzip")
+        #expect(plan.head.headers["Content-Type"] == "text/javascript; charset=utf-8")
+        #expect(plan.head.headers["Vary"] == "Accept-Encoding")
+        #expect(plan.head.headers["Content-Length"] == String(body.count))
+        #expect(body.count < original.count / 4)
+        #expect(try GzipDecoder.decompress(body) == original)
+    }
+
+    @Test func gzipVariant_hasItsOwnETag_andTheSameLastModified() throws {
+        let site = TemporarySite()
+        try site.write("app.js", scriptText(4096))
+        let handler = try makeHandler(site)
+        let identity = handler.respond(to: gzRequest("/app.js"), now: 0)
+        let gzip = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 0)
+        _ = try readBody(identity)
+        #expect(gzip.head.headers["Last-Modified"] == identity.head.headers["Last-Modified"])
+        #expect(gzip.head.headers["Last-Modified"] != nil)
+        let tag = try #require(identity.head.headers["ETag"])
+        #expect(gzip.head.headers["ETag"] == String(tag.dropLast()) + "-gz\"")
+        _ = try readBody(gzip)
+    }
+
+    @Test func ifNoneMatch_comparesTheTagOfTheVariantThatWouldBeSent() throws {
+        let site = TemporarySite()
+        try site.write("app.js", scriptText(4096))
+        let handler = try makeHandler(site)
+        let gzip = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 0)
+        _ = try readBody(gzip)
+        let gzipTag = try #require(gzip.head.headers["ETag"])
+        let identityTag = try #require(
+            handler.respond(to: gzRequest("/app.js", method: .head), now: 0).head.headers["ETag"]
+        )
+        // The gzip client's cached copy is current: 304, with the variant's tag and Vary (RFC 9110 §15.4.5).
+        let notModified = handler.respond(to: gzRequest("/app.js", acceptGzip + [("If-None-Match", gzipTag)]), now: 0)
+        #expect(notModified.head.status == .notModified)
+        #expect(notModified.head.headers["ETag"] == gzipTag)
+        #expect(notModified.head.headers["Vary"] == "Accept-Encoding")
+        // A tag of the other variant does not match: the full gzip body again.
+        let full = handler.respond(to: gzRequest("/app.js", acceptGzip + [("If-None-Match", identityTag)]), now: 0)
+        #expect(full.head.status == .ok)
+        #expect(try GzipDecoder.decompress(try readBody(full)) == scriptText(4096))
+        let identity = handler.respond(to: gzRequest("/app.js", [("If-None-Match", gzipTag)]), now: 0)
+        #expect(identity.head.status == .ok)
+        #expect(try readBody(identity) == scriptText(4096))
+    }
+
+    @Test(arguments: [
+        [("Accept-Encoding", "gzip;q=0")], [("Accept-Encoding", "")], [], [("Accept-Encoding", "identity")],
+        [("Accept-Encoding", "br, deflate")],
+    ])
+    func gzipNotAccepted_sendsIdentityWithVary(headers: [(String, String)]) throws {
+        let site = TemporarySite()
+        let original = scriptText(4096)
+        try site.write("app.js", original)
+        let plan = try makeHandler(site).respond(to: gzRequest("/app.js", headers), now: 0)
+        #expect(plan.head.headers["Content-Encoding"] == nil)
+        #expect(plan.head.headers["Vary"] == "Accept-Encoding")
+        #expect(plan.head.headers["Content-Length"] == "4096")
+        #expect(try readBody(plan) == original)
+    }
+
+    @Test(arguments: ["x-gzip", "*", "gzip;q=0.5, identity;q=0.5", "deflate, gzip;q=0.1"])
+    func gzipAcceptedOtherwise_sendsGzip(value: String) throws {
+        let site = TemporarySite()
+        try site.write("data.json", scriptText(1000))
+        let plan = try makeHandler(site).respond(to: gzRequest("/data.json", [("Accept-Encoding", value)]), now: 0)
+        #expect(plan.head.headers["Content-Encoding"] == "gzip")
+        #expect(try GzipDecoder.decompress(try readBody(plan)) == scriptText(1000))
+    }
+
+    @Test func smallFile_isSentAsIs_butVaries() throws {
+        let site = TemporarySite()
+        try site.write("small.txt", scriptText(255))
+        try site.write("edge.txt", scriptText(256))
+        let handler = try makeHandler(site)
+        let small = handler.respond(to: gzRequest("/small.txt", acceptGzip), now: 0)
+        #expect(small.head.headers["Content-Encoding"] == nil)
+        #expect(small.head.headers["Vary"] == "Accept-Encoding")
+        #expect(try readBody(small) == scriptText(255))
+        let edge = handler.respond(to: gzRequest("/edge.txt", acceptGzip), now: 0)
+        #expect(edge.head.headers["Content-Encoding"] == "gzip")
+        _ = try readBody(edge)
+    }
+
+    @Test(arguments: ["photo.png", "archive.zip", "page.html.gz", "font.woff2", "movie.mp4", "blob.bin"])
+    func incompressibleTypes_getNeitherGzipNorVary(name: String) throws {
+        let site = TemporarySite()
+        try site.write(name, scriptText(10_000))
+        let plan = try makeHandler(site).respond(to: gzRequest("/" + name, acceptGzip), now: 0)
+        #expect(plan.head.headers["Content-Encoding"] == nil)
+        #expect(plan.head.headers["Vary"] == nil)
+        #expect(try readBody(plan) == scriptText(10_000))
+    }
+
+    @Test func head_hasTheSameHeadersAsGet_andNoBody() throws {
+        let site = TemporarySite()
+        try site.write("index.html", scriptText(20_000))
+        let handler = try makeHandler(site)
+        let get = handler.respond(to: gzRequest("/", acceptGzip), now: 0)
+        let head = handler.respond(to: gzRequest("/", method: .head, acceptGzip), now: 0)
+        #expect(head.head.headers == get.head.headers)
+        #expect(head.head.headers["Content-Encoding"] == "gzip")
+        #expect(head.bodyLength == 0)
+        _ = try readBody(get)
+    }
+
+    @Test func range_isAnsweredFromTheIdentityBytes() throws {
+        let site = TemporarySite()
+        let original = scriptText(10_000)
+        try site.write("app.js", original)
+        let plan = try makeHandler(site).respond(
+            to: gzRequest("/app.js", acceptGzip + [("Range", "bytes=100-199")]),
+            now: 0
+        )
+        #expect(plan.head.headers["Content-Encoding"] == nil)
+        #expect(plan.head.headers["Vary"] == "Accept-Encoding")
+        #expect(plan.head.status == .partialContent)
+        #expect(plan.head.headers["Content-Range"] == "bytes 100-199/10000")
+        #expect(try readBody(plan) == Array(original[100..<200]))
+    }
+
+    @Test func noGzip_sendsIdentity_withoutVary() throws {
+        let site = TemporarySite()
+        try site.write("app.js", scriptText(4096))
+        let plan = try makeHandler(site, gzip: GzipOptions(enabled: false)).respond(
+            to: gzRequest("/app.js", acceptGzip),
+            now: 0
+        )
+        #expect(plan.head.headers["Content-Encoding"] == nil)
+        #expect(plan.head.headers["Vary"] == nil)
+        #expect(try readBody(plan) == scriptText(4096))
+    }
+
+    @Test func level_isApplied() throws {
+        let site = TemporarySite()
+        try site.write("app.js", scriptText(100_000))
+        let fast = try makeHandler(site, gzip: GzipOptions(level: 1)).respond(
+            to: gzRequest("/app.js", acceptGzip),
+            now: 0
+        )
+        let best = try makeHandler(site, gzip: GzipOptions(level: 9)).respond(
+            to: gzRequest("/app.js", acceptGzip),
+            now: 0
+        )
+        #expect(try readBody(best) == GzipEncoder.compress(scriptText(100_000), level: 9))
+        #expect(try readBody(fast) == GzipEncoder.compress(scriptText(100_000), level: 1))
+    }
+
+    @Test func incompressibleContent_ofATextType_isSentAsIs() throws {
+        let site = TemporarySite()
+        var noise: [UInt8] = []
+        var state: UInt32 = 12345
+        for _ in 0..<5000 {
+            state = state &* 1_103_515_245 &+ 12345
+            noise.append(UInt8(truncatingIfNeeded: state >> 16))
+        }
+        try site.write("noise.txt", noise)
+        let handler = try makeHandler(site)
+        for _ in 0..<2 {
+            let plan = handler.respond(to: gzRequest("/noise.txt", acceptGzip), now: 0)
+            #expect(plan.head.headers["Content-Encoding"] == nil)
+            #expect(try readBody(plan) == noise)
+        }
+        #expect(handler.gzip?.cache.entry(for: try key(site, "noise.txt")) == .incompressible)
+    }
+
+    func key(_ site: TemporarySite, _ name: String) throws -> GzipCache.Key {
+        GzipCache.Key(try FileSystem.status(of: FilePath(site.path + "/" + name)))
+    }
+}
+
+@Suite struct GzipPrecompressedTests {
+    @Test func newerSibling_isServedAsIs_withTheOriginalsType() throws {
+        let site = TemporarySite()
+        let original = scriptText(30_000)
+        // Level 9 and a name in the header: bytes the server would never produce itself.
+        let precompressed = try GzipEncoder.compress(original, level: 1)
+        try site.write("app.js", original, modified: 1_700_000_000)
+        try site.write("app.js.gz", precompressed, modified: 1_700_000_100)
+        let handler = try makeHandler(site)
+        let plan = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 0)
+        #expect(plan.head.headers["Content-Encoding"] == "gzip")
+        #expect(plan.head.headers["Content-Type"] == "text/javascript; charset=utf-8")
+        #expect(plan.head.headers["Content-Length"] == String(precompressed.count))
+        #expect(plan.head.headers["Last-Modified"] == HTTPDate.format(1_700_000_000))
+        if case .file = plan.body {} else { Issue.record("a precompressed body is sent from its file") }
+        #expect(try readBody(plan) == precompressed)
+        // Nothing was compressed for it.
+        #expect(handler.gzip?.cache.count == 0)
+        // Identity clients still get the file.
+        let identity = handler.respond(to: gzRequest("/app.js"), now: 0)
+        #expect(try readBody(identity) == original)
+        #expect(identity.head.headers["Vary"] == "Accept-Encoding")
+        let tag = try #require(identity.head.headers["ETag"])
+        #expect(plan.head.headers["ETag"] != tag)
+        #expect(plan.head.headers["ETag"]?.hasPrefix(String(tag.dropLast()) + "-gz-") == true)
+    }
+
+    @Test func olderSibling_isIgnored() throws {
+        let site = TemporarySite()
+        let original = scriptText(30_000)
+        try site.write("app.js", original, modified: 1_700_000_100)
+        try site.write("app.js.gz", try GzipEncoder.compress(Array("stale".utf8)), modified: 1_700_000_000)
+        let plan = try makeHandler(site).respond(to: gzRequest("/app.js", acceptGzip), now: 0)
+        #expect(plan.head.headers["Content-Encoding"] == "gzip")
+        #expect(try GzipDecoder.decompress(try readBody(plan)) == original)
+    }
+
+    @Test func sibling_withNoGzip_isNotUsed() throws {
+        let site = TemporarySite()
+        try site.write("app.js", scriptText(30_000), modified: 1_700_000_000)
+        try site.write("app.js.gz", try GzipEncoder.compress(scriptText(30_000)), modified: 1_700_000_100)
+        let plan = try makeHandler(site, gzip: GzipOptions(enabled: false)).respond(
+            to: gzRequest("/app.js", acceptGzip),
+            now: 0
+        )
+        #expect(plan.head.headers["Content-Encoding"] == nil)
+        #expect(try readBody(plan) == scriptText(30_000))
+    }
+}
+
+@Suite struct GzipCacheTests {
+    @Test func modifiedFile_isRecompressed_andTheStaleEntryDropped() throws {
+        let site = TemporarySite()
+        try site.write("app.js", scriptText(10_000, seed: 1), modified: 1_700_000_000)
+        let handler = try makeHandler(site)
+        let first = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 0)
+        #expect(try GzipDecoder.decompress(try readBody(first)) == scriptText(10_000, seed: 1))
+        // Same size, new content and mtime: a new version.
+        try site.write("app.js", scriptText(10_000, seed: 2), modified: 1_700_000_000)
+        site.setModified("app.js", seconds: 1_700_000_000, nanoseconds: 1)
+        let second = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 0)
+        #expect(try GzipDecoder.decompress(try readBody(second)) == scriptText(10_000, seed: 2))
+        #expect(handler.gzip?.cache.count == 1)
+    }
+
+    @Test func cache_staysUnderItsBound_evictingLeastRecentlyUsed() throws {
+        let site = TemporarySite()
+        let capacity = 64 * 1024
+        let handler = try makeHandler(site, gzip: GzipOptions(cacheBytes: capacity))
+        var sizes: [Int] = []
+        for index in 0..<40 {
+            try site.write("f\(index).txt", scriptText(60_000, seed: index * 1000))
+            let plan = handler.respond(to: gzRequest("/f\(index).txt", acceptGzip), now: 0)
+            #expect(plan.head.headers["Content-Encoding"] == "gzip")
+            sizes.append(try readBody(plan).count)
+            let cache = try #require(handler.gzip?.cache)
+            #expect(cache.usedBytes <= capacity)
+        }
+        let cache = try #require(handler.gzip?.cache)
+        #expect(cache.count < 40)
+        #expect(cache.count > 1)
+        // The newest is kept, the oldest went first.
+        #expect(cache.entry(for: GzipCache.Key(try FileSystem.status(of: FilePath(site.path + "/f39.txt")))) != nil)
+        #expect(cache.entry(for: GzipCache.Key(try FileSystem.status(of: FilePath(site.path + "/f0.txt")))) == nil)
+    }
+
+    @Test func fileLargerThanTheCache_isSentAsIs() throws {
+        let site = TemporarySite()
+        try site.write("big.txt", scriptText(200_000))
+        let handler = try makeHandler(site, gzip: GzipOptions(cacheBytes: 100_000))
+        let get = handler.respond(to: gzRequest("/big.txt", acceptGzip), now: 0)
+        let head = handler.respond(to: gzRequest("/big.txt", method: .head, acceptGzip), now: 0)
+        #expect(get.head.headers["Content-Encoding"] == nil)
+        #expect(get.head.headers["Vary"] == "Accept-Encoding")
+        #expect(head.head.headers == get.head.headers)
+        #expect(try readBody(get) == scriptText(200_000))
+        #expect(handler.gzip?.cache.count == 0)
+    }
+
+    @Test func lru_evictsTheLeastRecentlyUsed() {
+        let cache = GzipCache(capacity: 3 * (100 + GzipCache.entryOverhead))
+        let keys = (0..<4).map { makeKey(inode: UInt64($0)) }
+        for key in keys.prefix(3) { #expect(cache.insert(.compressed([UInt8](repeating: 1, count: 100)), for: key)) }
+        _ = cache.entry(for: keys[0])
+        cache.insert(.compressed([UInt8](repeating: 2, count: 100)), for: keys[3])
+        #expect(cache.entry(for: keys[1]) == nil)
+        #expect(cache.entry(for: keys[0]) != nil)
+        #expect(cache.entry(for: keys[2]) != nil)
+        #expect(cache.entry(for: keys[3]) == .compressed([UInt8](repeating: 2, count: 100)))
+        #expect(cache.usedBytes == 3 * (100 + GzipCache.entryOverhead))
+        #expect(!cache.insert(.compressed([UInt8](repeating: 0, count: 1000)), for: makeKey(inode: 9)))
+        #expect(cache.count == 3)
+    }
+
+    @Test func lru_replacesAnOlderVersionOfTheSameFile() {
+        let cache = GzipCache(capacity: 10_000)
+        cache.insert(.compressed([1, 2, 3]), for: makeKey(inode: 1, size: 10))
+        cache.insert(.compressed([4, 5]), for: makeKey(inode: 1, size: 11))
+        #expect(cache.count == 1)
+        #expect(cache.entry(for: makeKey(inode: 1, size: 10)) == nil)
+        #expect(cache.usedBytes == 2 + GzipCache.entryOverhead)
+    }
+
+    @Test func concurrentRequests_shareOneCache_andAgree() throws {
+        let site = TemporarySite()
+        let original = scriptText(64 * 1024)
+        try site.write("app.js", original)
+        let handler = try makeHandler(site)
+        let results = Shared<[[UInt8]]>([])
+        try runConcurrently(count: 8) {
+            for _ in 0..<20 {
+                let plan = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 0)
+                let body = try readBody(plan)
+                results.value.withLock { $0.append(body) }
+            }
+        }
+        let bodies = results.value.withLock { $0 }
+        #expect(bodies.count == 160)
+        #expect(Set(bodies).count == 1)
+        #expect(try GzipDecoder.decompress(bodies[0]) == original)
+        #expect(handler.gzip?.cache.count == 1)
+    }
+
+    func makeKey(inode: UInt64, size: Int64 = 100) -> GzipCache.Key {
+        GzipCache.Key(
+            FileStatus(kind: .regular, size: size, modificationSeconds: 1, modificationNanoseconds: 0, inode: inode)
+        )
+    }
+}
+
+/// A value several test threads update.
+final class Shared<Value: Sendable>: Sendable {
+    let value: Mutex<Value>
+    init(_ initial: Value) { value = Mutex(initial) }
+}
+
+/// Runs `body` on `count` threads at once and waits (at most 60 s) for all of them; rethrows the first failure.
+func runConcurrently(count: Int, _ body: @escaping @Sendable () throws -> Void) throws {
+    let finished = Shared(0)
+    let failures = Shared<[String]>([])
+    for _ in 0..<count {
+        try Threads.detach {
+            do { try body() } catch { failures.value.withLock { $0.append("\(error)") } }
+            finished.value.withLock { $0 += 1 }
+        }
+    }
+    for _ in 0..<6000 where finished.value.withLock({ $0 }) < count { Threads.sleep(.milliseconds(10)) }
+    #expect(finished.value.withLock { $0 } == count)
+    #expect(failures.value.withLock { $0 } == [])
+}
