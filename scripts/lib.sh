@@ -34,10 +34,11 @@ assert_equal_files() {  # expected-file actual-file
 
 # start_server [http-serve flags...]: starts the server on a free port, sets SERVER_PID, PORT, BASE.
 # The server's stdout (first line "listening on http://HOST:PORT/", then the access log) goes to $SERVER_LOG.
+# With SERVE_PREFIX set (see start_server_as_nobody), the server runs under that command.
 start_server() {
     SERVER_LOG="$(mktemp)"
     SERVER_ERR="$(mktemp)"
-    "$HTTP_SERVE" --port 0 "$@" >"$SERVER_LOG" 2>"$SERVER_ERR" &
+    ${SERVE_PREFIX:-} "$HTTP_SERVE" --port 0 "$@" >"$SERVER_LOG" 2>"$SERVER_ERR" &
     SERVER_PID=$!
     for _ in $(seq 1 100); do
         if [ -s "$SERVER_LOG" ]; then break; fi
@@ -54,6 +55,14 @@ start_server() {
     PORT="${BASE##*:}"
     PORT="${PORT%/}"
     trap stop_server EXIT
+}
+
+# As nobody (uid/gid 65534, no groups): root reads chmod-000 files, so permission tests must drop root.
+AS_NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+
+# start_server_as_nobody [http-serve flags...]: start_server with the server running as nobody.
+start_server_as_nobody() {
+    SERVE_PREFIX="$AS_NOBODY" start_server "$@"
 }
 
 stop_server() {
