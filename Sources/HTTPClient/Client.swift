@@ -7,14 +7,23 @@ public struct FetchRequest: Sendable {
     public var url: HTTPURL
     /// Extra header fields, sent after `Host`, `User-Agent` and `Accept`; a field of the same name replaces those.
     public var headers: HTTPHeaders
+    /// Names of default fields not to send at all (curl's `-H 'Accept:'`).
+    public var omittedHeaders: [String]
     /// A request body, sent with its `Content-Length`.
     public var body: [UInt8]?
 
     /// Creates a request.
-    public init(method: HTTPMethod = .get, url: HTTPURL, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8]? = nil) {
+    public init(
+        method: HTTPMethod = .get,
+        url: HTTPURL,
+        headers: HTTPHeaders = HTTPHeaders(),
+        omittedHeaders: [String] = [],
+        body: [UInt8]? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
+        self.omittedHeaders = omittedHeaders
         self.body = body
     }
 }
@@ -24,27 +33,54 @@ public struct ClientOptions: Sendable {
     /// Restrict name resolution to IPv4 or IPv6.
     public var family: AddressFamily = .unspecified
     /// How long one connection attempt may take; `nil` waits as long as the kernel does.
-    public var connectTimeout: Duration? = .seconds(30)
+    public var connectTimeout: Duration? = .seconds(300)
     /// How long a single receive may wait for data; `nil` waits forever.
     public var readTimeout: Duration? = nil
     /// Half-close after the request (`shutdown(SHUT_WR)`), the HTTP/1.0 way of saying "that was all".
     public var halfClose: Bool = true
     /// The `User-Agent` value.
     public var userAgent: String = "http-fetch/\(http10ClientVersion)"
+    /// Accept a reply without a status line as an HTTP/0.9 body (curl's `--http0.9`).
+    public var allowHTTP09: Bool = false
+    /// Send every request to this HTTP proxy, in absolute form (RFC 9112 §3.2.2).
+    public var proxy: HTTPURL? = nil
+    /// The size of the receive buffer: one `recv` reads at most this much.
+    public var receiveBufferSize: Int = 256 * 1024
 
-    /// The defaults: any family, 30 s connect timeout, half-close on.
+    /// The defaults: any family, 300 s connect timeout (curl's), half-close on, no proxy.
     public init() {}
 }
 
 /// The version of http-fetch.
-public let http10ClientVersion = "0.1.0"
+public let http10ClientVersion = "0.2.0"
 
 /// The outcome of a fetch whose body went to a sink.
 public struct FetchResult: Sendable {
     /// The response head.
     public var head: HTTPResponseHead
-    /// The number of body bytes delivered to the sink.
+    /// The number of body bytes delivered to the sink (after de-chunking).
     public var bodyBytes: Int64
+    /// The size of the response head on the wire.
+    public var headBytes: Int
+    /// Whether the body was read (`onHead` may decline it).
+    public var bodyWasRead: Bool
+}
+
+/// What the caller wants done with a response body once it has seen the head.
+public enum BodyAction: Sendable {
+    /// Read the body and hand it to `onBody`.
+    case read
+    /// Close the connection without reading the body (a redirect, a failure with `-f`).
+    case skip
+}
+
+/// Something that happened during an exchange, for `-v`.
+public enum ClientEvent: Sendable {
+    case connecting(SocketAddress)
+    case connected(SocketAddress)
+    case requestSent([UInt8])
+    case responseHead(HTTPResponseHead)
+    case http09
 }
 
 /// An HTTP/1.0 client: connect, send the request, half-close, read the response until EOF.
@@ -56,7 +92,7 @@ public struct Client: Sendable {
         self.options = options
     }
 
-    /// The request head as sent on the wire.
+    /// The request head as sent on the wire: origin form, or absolute form through a proxy.
     public func makeRequestHead(_ request: FetchRequest) -> HTTPRequest {
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: request.url.hostHeader)
@@ -66,32 +102,52 @@ public struct Client: Sendable {
         if let body = request.body, !request.headers.contains("Content-Length") {
             headers.add(name: "Content-Length", value: String(body.count))
         }
-        return HTTPRequest(method: request.method, target: request.url.target, version: .http1_0, headers: headers)
+        for name in request.omittedHeaders { headers.remove(name: name) }
+        let target = options.proxy == nil ? request.url.target : request.url.absoluteForm
+        return HTTPRequest(method: request.method, target: target, version: .http1_0, headers: headers)
     }
 
-    /// Fetches `request`, handing the head to `onHead` and the body, chunk by chunk, to `onBody`.
+    /// Fetches `request`: hands the head to `onHead`, then, if it answers `.read`, the body chunk by chunk
+    /// to `onBody`.
     ///
     /// Memory stays constant: the body is never held whole. A `Content-Length` body that ends early
-    /// throws exit 18 after delivering what did arrive; a sink that throws becomes exit 23.
+    /// throws exit 18 after delivering what did arrive; a chunked body is decoded. An error `onHead` or
+    /// `onBody` throws passes through if it is a ``FetchError`` and becomes exit 23 otherwise.
+    /// - Parameter deadline: when the whole exchange must be over (`--max-time`); exit 28 after it.
     /// - Throws: ``FetchError``.
     public func fetch(
         _ request: FetchRequest,
-        onHead: (HTTPResponseHead) throws -> Void = { _ in },
+        deadline: ContinuousClock.Instant? = nil,
+        onEvent: (ClientEvent) -> Void = { _ in },
+        onHead: (HTTPResponseHead) throws -> BodyAction = { _ in .read },
         onBody: (UnsafeRawBufferPointer) throws -> Void
     ) throws(FetchError) -> FetchResult {
-        let socket = try connect(to: request.url)
+        let socket = try connect(to: options.proxy ?? request.url, deadline: deadline, onEvent: onEvent)
         defer { socket.close() }
         var bytes = makeRequestHead(request).serialized()
+        onEvent(.requestSent(bytes))
         if let body = request.body { bytes += body }
         do {
+            if let deadline { try socket.setTimeouts(receive: options.readTimeout, send: try remaining(deadline)) }
             try socket.sendAll(bytes)
             // The HOWTO's HTTP-like exchange: shutdown(SHUT_WR) sends FIN, the server's recv returns 0,
             // and it knows the request is complete; we can still read its answer (RFC 9112 §9.6).
             if options.halfClose { try socket.shutdown(.write) }
+        } catch SocketError.timedOut {
+            throw .timedOut("sending the request")
+        } catch let error as FetchError {
+            throw error
         } catch {
             throw .sendFailed("\(error)")
         }
-        return try readResponse(from: socket, isHead: request.method == .head, onHead: onHead, onBody: onBody)
+        let reader = ResponseReader(
+            socket: socket,
+            deadline: deadline,
+            bufferSize: options.receiveBufferSize,
+            allowHTTP09: options.allowHTTP09
+        )
+        defer { reader.release() }
+        return try reader.read(isHead: request.method == .head, onEvent: onEvent, onHead: onHead, onBody: onBody)
     }
 
     /// Fetches `url` with GET and returns the head and the whole body. For tests and small files.
@@ -102,20 +158,37 @@ public struct Client: Sendable {
     }
 
     /// Resolves the URL's host and tries each address in turn until one connects.
-    func connect(to url: HTTPURL) throws(FetchError) -> Socket {
+    ///
+    /// Each attempt gets the connect timeout, cut short by the deadline. A name that does not resolve
+    /// is exit 6 (5 for a proxy); when every address refuses, exit 7; when the last attempt timed out, 28.
+    func connect(
+        to url: HTTPURL,
+        deadline: ContinuousClock.Instant? = nil,
+        onEvent: (ClientEvent) -> Void = { _ in }
+    ) throws(FetchError) -> Socket {
         let addresses: [SocketAddress]
         do {
             addresses = try SocketAddress.resolve(host: url.host, port: url.port, family: options.family)
         } catch {
-            throw .couldNotResolve(error.description)
+            throw options.proxy == nil ? .couldNotResolve(error.description) : .couldNotResolveProxy(error.description)
         }
         var failures: [String] = []
+        var lastTimedOut = false
         for address in addresses {
+            var timeout = options.connectTimeout
+            if let deadline {
+                let left = try remaining(deadline)
+                timeout = timeout.map { min($0, left) } ?? left
+            }
+            onEvent(.connecting(address))
             do {
                 let socket = try Socket(family: address.family)
                 do {
-                    try socket.connect(to: address, timeout: options.connectTimeout)
-                    try socket.setTimeouts(receive: options.readTimeout, send: options.readTimeout)
+                    try socket.connect(to: address, timeout: timeout)
+                    if let readTimeout = options.readTimeout {
+                        try socket.setTimeouts(receive: readTimeout, send: readTimeout)
+                    }
+                    onEvent(.connected(address))
                     return socket
                 } catch {
                     socket.close()
@@ -123,86 +196,20 @@ public struct Client: Sendable {
                 }
             } catch SocketError.timedOut {
                 failures.append("\(address): connect timed out")
-                if addresses.count == 1 { throw .timedOut("connection to \(address)") }
+                lastTimedOut = true
             } catch {
                 failures.append("\(address): \(error)")
+                lastTimedOut = false
             }
         }
+        if lastTimedOut { throw .timedOut("connection to \(url.hostHeader) (\(failures.joined(separator: "; ")))") }
         throw .couldNotConnect(failures.joined(separator: "; "))
     }
+}
 
-    private func readResponse(
-        from socket: Socket,
-        isHead: Bool,
-        onHead: (HTTPResponseHead) throws -> Void,
-        onBody: (UnsafeRawBufferPointer) throws -> Void
-    ) throws(FetchError) -> FetchResult {
-        let parser = HTTPResponseParser()
-        var buffer: [UInt8] = []
-        var head: HTTPResponseHead?
-        var headLength = 0
-        while head == nil {
-            let chunk = try receive(socket)
-            if chunk.isEmpty {
-                if buffer.isEmpty { throw .emptyReply }
-                throw .receiveFailed("connection closed inside the response head")
-            }
-            buffer += chunk
-            do {
-                if let parsed = try parser.parse(buffer) {
-                    head = parsed.head
-                    headLength = parsed.headLength
-                }
-            } catch .noStatusLine {
-                throw .receiveFailed("the reply is not HTTP/1.x (no status line)")
-            } catch {
-                throw .receiveFailed(error.description)
-            }
-        }
-        guard let head else { throw .emptyReply }
-        do { try onHead(head) } catch { throw .writeFailed("\(error)") }
-
-        // RFC 9112 §6.3: no body after HEAD, 1xx, 204 and 304 whatever the headers say.
-        let code = head.status.code
-        if isHead || code / 100 == 1 || code == 204 || code == 304 { return FetchResult(head: head, bodyBytes: 0) }
-        var expected: Int64?
-        if let length = head.headers["Content-Length"] {
-            guard let value = Int64(length.split(separator: ",").first.map(String.init) ?? length), value >= 0 else {
-                throw .receiveFailed("invalid Content-Length '\(length)'")
-            }
-            expected = value
-        }
-        var delivered: Int64 = 0
-        func deliver(_ bytes: ArraySlice<UInt8>) throws(FetchError) {
-            var slice = bytes
-            // Bytes past Content-Length are not part of this response (RFC 9112 §6.3).
-            if let expected { slice = slice.prefix(Int(min(Int64(slice.count), expected - delivered))) }
-            guard !slice.isEmpty else { return }
-            do {
-                try slice.withUnsafeBytes { try onBody($0) }
-            } catch {
-                throw .writeFailed("\(error)")
-            }
-            delivered += Int64(slice.count)
-        }
-        try deliver(buffer[headLength...])
-        buffer = []
-        while expected.map({ delivered < $0 }) ?? true {
-            let chunk = try receive(socket)
-            if chunk.isEmpty { break }  // recv returned 0: EOF, the server is done.
-            try deliver(chunk[...])
-        }
-        if let expected, delivered < expected { throw .partialFile(remaining: expected - delivered) }
-        return FetchResult(head: head, bodyBytes: delivered)
-    }
-
-    private func receive(_ socket: Socket) throws(FetchError) -> [UInt8] {
-        do {
-            return try socket.receive(upTo: 65536)
-        } catch SocketError.timedOut {
-            throw .timedOut("reading the response")
-        } catch {
-            throw .receiveFailed("\(error)")
-        }
-    }
+/// The time left before `deadline`, or exit 28 if none is left.
+func remaining(_ deadline: ContinuousClock.Instant) throws(FetchError) -> Duration {
+    let left = deadline - ContinuousClock.now
+    guard left > .zero else { throw .timedOut("operation") }
+    return left
 }

@@ -47,4 +47,37 @@ public struct FetchError: Error, Equatable, Sendable, CustomStringConvertible {
     public static func receiveFailed(_ why: String) -> FetchError {
         FetchError(exitCode: 56, message: "failure receiving the response: \(why)")
     }
+    /// 5: the proxy's host name does not resolve.
+    public static func couldNotResolveProxy(_ why: String) -> FetchError {
+        FetchError(exitCode: 5, message: "could not resolve proxy: \(why)")
+    }
+    /// 22: `-f` and a status of 400 or more (curl's words).
+    public static func httpError(_ code: Int) -> FetchError {
+        FetchError(exitCode: 22, message: "The requested URL returned error: \(code)")
+    }
+    /// 33: a resume (`-C -`) the server did not honour with a matching 206.
+    public static func rangeError(_ why: String) -> FetchError {
+        FetchError(exitCode: 33, message: "cannot resume: \(why)")
+    }
+    /// 47: more redirects than `--max-redirs` allows.
+    public static func tooManyRedirects(_ limit: Int) -> FetchError {
+        FetchError(exitCode: 47, message: "Maximum (\(limit)) redirects followed")
+    }
+    /// 61: a `Content-Encoding` body that does not decode.
+    public static func badContentEncoding(_ why: String) -> FetchError {
+        FetchError(exitCode: 61, message: "bad content encoding: \(why)")
+    }
+    /// 63: the body is larger than `--max-filesize`.
+    public static func fileTooLarge(_ limit: Int64) -> FetchError {
+        FetchError(exitCode: 63, message: "Maximum file size exceeded (\(limit) bytes)")
+    }
+    /// 1: a redirect to a scheme other than http.
+    public static func redirectToUnsupported(_ location: String) -> FetchError {
+        FetchError(
+            exitCode: 1,
+            message: "refusing to follow a redirect to '\(location)': http-fetch speaks plain http:// only"
+        )
+    }
+    /// 23: writing was impossible; curl's number for any failed write, a closed pipe included.
+    public var isWriteError: Bool { exitCode == 23 }
 }

@@ -73,6 +73,24 @@ public final class OutputFile: @unchecked Sendable {
         _ = try? writeAll(Array(text.utf8))
     }
 
+    /// The status of the open file: its kind and, for a regular file, its size.
+    ///
+    /// The corresponding C function is `fstat(2)`.
+    public func status() throws(SystemError) -> FileStatus {
+        var raw = stat()
+        _ = try retryingOnInterrupt("fstat") { fstat(descriptor, &raw) }
+        return FileStatus(raw)
+    }
+
+    /// Cuts a regular file to `length` bytes and moves the write position there, so a retried
+    /// download starts over where it began instead of after the bytes of the failed attempt.
+    ///
+    /// The corresponding C functions are `ftruncate(2)` and `lseek(2)`.
+    public func truncate(to length: Int64) throws(SystemError) {
+        _ = try retryingOnInterrupt("ftruncate") { ftruncate(descriptor, off_t(length)) }
+        _ = try retryingOnInterrupt("lseek") { lseek(descriptor, off_t(length), SEEK_SET) }
+    }
+
     /// Whether the descriptor is a terminal (`isatty(3)`).
     public var isTerminal: Bool { isatty(descriptor) == 1 }
 

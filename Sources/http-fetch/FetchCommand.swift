@@ -7,58 +7,184 @@ import Sockets
 struct FetchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "http-fetch",
-        abstract: "Fetch a URL over HTTP/1.0 and write the body.",
+        abstract: "Fetch a URL over HTTP/1.0, with curl's flags and exit codes.",
         discussion: """
             Sends the request, half-closes with shutdown(SHUT_WR), and reads the response until EOF.
+            A body shorter than its Content-Length is an error (exit 18), never a silent truncation;
+            -o FILE writes FILE.part and renames it only once the download is complete.
 
             Examples:
-              http-fetch http://127.0.0.1:8080/            print the body
-              http-fetch -i http://127.0.0.1:8080/          print the status line and headers too
-              http-fetch -o page.html http://example.test/  save the body to page.html
+              http-fetch http://127.0.0.1:8080/                   print the body
+              http-fetch -i http://127.0.0.1:8080/                 print the status line and headers too
+              http-fetch -fsSL -o page.html http://example.test/  follow redirects, fail on 4xx/5xx
+              http-fetch -C - -O http://example.test/big.iso      resume a download into big.iso
+              http-fetch -d 'a=1&b=2' http://example.test/form    POST form data
+              http-fetch -s -o /dev/null -w '%{http_code} %{time_total}\\n' http://example.test/
             """,
         version: http10ClientVersion
     )
 
-    @Argument(help: "The http:// URL to fetch.") var url: String
+    @Argument(help: "The http:// URL to fetch (a URL without a scheme is taken as http://).") var url: String
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the body to FILE (via FILE.part).")
+    var output: String?
+    @Flag(
+        name: [.customShort("O"), .customLong("remote-name")],
+        help: "Write to a file named like the URL's last segment."
+    )
+    var remoteName = false
     @Flag(
         name: [.customShort("i"), .customLong("include")],
-        help: "Print the status line and headers before the body."
+        help: "Write the status line and headers before the body."
     )
     var include = false
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the body to this file instead of stdout.")
-    var output: String?
-    @Flag(name: [.customShort("s"), .customLong("silent")], help: "Print no error messages.") var silent = false
+    @Flag(name: [.customShort("I"), .customLong("head")], help: "Send HEAD and write the response head only.")
+    var head = false
+    @Option(name: [.customShort("X"), .customLong("request")], help: "The request method to use.") var request: String?
+    @Option(
+        name: [.customShort("H"), .customLong("header")],
+        help: "Extra header 'Name: value' ('Name:' removes one)."
+    )
+    var headers: [String] = []
+    @Option(name: [.customShort("d"), .customLong("data")], help: "POST DATA (@FILE reads a file without newlines).")
+    var data: [String] = []
+    @Option(name: .customLong("data-binary"), help: "POST DATA exactly (@FILE reads a file as is).")
+    var dataBinary: [String] = []
+    @Option(name: [.customShort("A"), .customLong("user-agent")], help: "The User-Agent to send.") var userAgent:
+        String?
+    @Option(name: [.customShort("u"), .customLong("user")], help: "USER:PASSWORD for basic authentication.")
+    var user: String?
+    @Flag(name: [.customShort("L"), .customLong("location")], help: "Follow redirects.") var location = false
+    @Option(name: .customLong("max-redirs"), help: "Redirects -L follows before giving up (exit 47).")
+    var maxRedirs = 20
+    @Flag(name: [.customShort("f"), .customLong("fail")], help: "On HTTP status >= 400 write nothing and exit 22.")
+    var fail = false
+    @Flag(name: .customLong("fail-with-body"), help: "On HTTP status >= 400 write the body, then exit 22.")
+    var failWithBody = false
+    @Option(name: [.customShort("C"), .customLong("continue-at")], help: "'-' resumes from the output file's size.")
+    var continueAt: String?
+    @Option(name: [.customShort("x"), .customLong("proxy")], help: "Use this HTTP proxy ([http://]HOST[:PORT]).")
+    var proxy: String?
+    @Option(name: .customLong("noproxy"), help: "Comma-separated hosts to reach without the proxy.")
+    var noproxy: String?
+    @Option(name: .customLong("retry"), help: "Retry a transient failure this many times.") var retry = 0
+    @Option(name: .customLong("retry-delay"), help: "Seconds between retries (default: 1, doubling).")
+    var retryDelay: Double?
+    @Option(name: .customLong("retry-max-time"), help: "Start no retry after this many seconds.")
+    var retryMaxTime: Double?
+    @Option(name: .customLong("max-filesize"), help: "Refuse a body larger than BYTES (exit 63).")
+    var maxFilesize: Int64?
+    @Option(name: .customLong("connect-timeout"), help: "Seconds one connection attempt may take.")
+    var connectTimeout: Double?
+    @Option(name: [.customShort("m"), .customLong("max-time")], help: "Seconds the whole transfer may take (exit 28).")
+    var maxTime: Double?
+    @Flag(name: [.customShort("4"), .customLong("ipv4")], help: "Resolve names to IPv4 addresses only.") var ipv4 =
+        false
+    @Flag(name: [.customShort("6"), .customLong("ipv6")], help: "Resolve names to IPv6 addresses only.") var ipv6 =
+        false
+    @Flag(name: [.customShort("s"), .customLong("silent")], help: "No progress bar and no error messages.")
+    var silent = false
+    @Flag(name: [.customShort("S"), .customLong("show-error")], help: "With -s, still print error messages.")
+    var showError = false
+    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Print the request and response heads on stderr.")
+    var verbose = false
+    @Option(
+        name: [.customShort("w"), .customLong("write-out")],
+        help: "Print FORMAT after the transfer (%{http_code})."
+    )
+    var writeOut: String?
+    @Flag(name: .customLong("http0.9"), help: "Accept a reply without a status line (HTTP/0.9).") var http09 = false
     @Flag(help: "Keep the write side open after the request (no shutdown(SHUT_WR)).") var noHalfClose = false
+
+    func validate() throws {
+        if let continueAt, continueAt != "-" { throw ValidationError("-C takes '-' only (resume from the file size)") }
+        if continueAt != nil && output == nil && !remoteName { throw ValidationError("-C - needs -o FILE or -O") }
+        if output != nil && remoteName { throw ValidationError("-o and -O cannot be used together") }
+        if head && !(data.isEmpty && dataBinary.isEmpty) { throw ValidationError("-I and -d cannot be used together") }
+        if ipv4 && ipv6 { throw ValidationError("-4 and -6 cannot be used together") }
+        if maxRedirs < 0 { throw ValidationError("--max-redirs must be 0 or more") }
+        if retry < 0 { throw ValidationError("--retry must be 0 or more") }
+        for (name, value) in [("--connect-timeout", connectTimeout), ("-m", maxTime), ("--retry-delay", retryDelay)] {
+            if let value, !(value >= 0 && value < 1e9) { throw ValidationError("\(name) takes seconds, 0 or more") }
+        }
+    }
 
     func run() throws {
         Signals.ignoreBrokenPipe()
+        let target: OutputTarget = output.map { .file($0) } ?? (remoteName ? .remoteName : .standardOutput)
+        var feedback = Feedback()
+        feedback.verbose = verbose
+        feedback.warnings = !silent
+        feedback.progress = !silent && !verbose && target != .standardOutput && Terminal.isTerminal(2)
+        var (info, error): (TransferInfo, FetchError?)
         do {
-            try fetch()
-        } catch {
-            if !silent { OutputFile.standardError.write("http-fetch: \(error.message)\n") }
+            (info, error) = Fetcher(options: try makeOptions(), feedback: feedback).run(url: url, output: target)
+        } catch let failure {
+            (info, error) = (TransferInfo(), failure)
+            info.exitCode = failure.exitCode
+        }
+        if let writeOut {
+            let (text, unknown) = WriteOut.expand(writeOut, info)
+            for name in unknown {
+                OutputFile.standardError.write("http-fetch: unknown --write-out variable: '\(name)'\n")
+            }
+            OutputFile.standardOutput.write(text)
+        }
+        if let error {
+            if !silent || showError {
+                OutputFile.standardError.write("http-fetch: (\(error.exitCode)) \(error.message)\n")
+            }
             throw ExitCode(error.exitCode)
         }
     }
 
-    private func fetch() throws(FetchError) {
-        let target = try HTTPURL(parsing: url)
-        var options = ClientOptions()
+    private func makeOptions() throws(FetchError) -> FetchOptions {
+        var options = FetchOptions()
+        options.method = request.map { HTTPMethod($0) }
+        options.headOnly = head
+        options.includeHead = include
+        options.headerLines = headers
+        options.body = try makeBody()
+        options.user = user
+        options.userAgent = userAgent
+        options.followRedirects = location
+        options.maxRedirects = maxRedirs
+        options.fail = failWithBody ? .failWithBody : fail ? .fail : .never
+        options.resume = continueAt != nil
+        options.proxy = proxy
+        options.noProxy = noproxy
+        options.retries = retry
+        options.retryDelay = retryDelay.map { .milliseconds(Int64($0 * 1000)) }
+        options.retryMaxTime = retryMaxTime.map { .milliseconds(Int64($0 * 1000)) }
+        options.maxFileSize = maxFilesize
+        options.connectTimeout = connectTimeout.map { .milliseconds(Int64($0 * 1000)) }
+        options.maxTime = maxTime.map { .milliseconds(Int64($0 * 1000)) }
+        options.family = ipv4 ? .ipv4 : ipv6 ? .ipv6 : .unspecified
         options.halfClose = !noHalfClose
-        let destination: OutputFile
-        if let output {
-            do {
-                destination = try OutputFile.open(FilePath(output), mode: .truncate)
-            } catch {
-                throw .writeFailed("\(output): \(error)")
-            }
-        } else {
-            destination = .standardOutput
+        options.allowHTTP09 = http09
+        return options
+    }
+
+    /// `-d` values joined with `&` (an `@FILE` read without CR and LF, as curl does), then `--data-binary` as is.
+    private func makeBody() throws(FetchError) -> [UInt8]? {
+        if data.isEmpty && dataBinary.isEmpty { return nil }
+        var parts: [[UInt8]] = []
+        for value in data {
+            parts.append(try read(value).filter { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") })
         }
-        defer { destination.close() }
-        _ = try Client(options: options).fetch(
-            FetchRequest(url: target),
-            onHead: { head in if include { try destination.writeAll(head.serialized()) } },
-            onBody: { try destination.writeAll($0) }
-        )
+        for value in dataBinary { parts.append(try read(value)) }
+        return Array(parts.joined(separator: [UInt8(ascii: "&")]))
+    }
+
+    private func read(_ value: String) throws(FetchError) -> [UInt8] {
+        guard value.hasPrefix("@") else { return Array(value.utf8) }
+        let path = String(value.dropFirst())
+        do {
+            if path == "-" { return try OpenFile.readStandardInput() }
+            let file = try OpenFile.open(FilePath(path))
+            defer { file.close() }
+            return try file.readAll()
+        } catch {
+            throw FetchError(exitCode: 26, message: "cannot read \(path): \(error)")
+        }
     }
 }

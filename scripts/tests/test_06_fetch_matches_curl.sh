@@ -17,4 +17,4 @@ assert_equal_files "$WWW/logo.png" "$ours"
 stop_server
 err="$("$HTTP_FETCH" "http://127.0.0.1:$PORT/" 2>&1 >/dev/null)"
 assert_equal 7 "$?" "exit status for a refused connection"
-assert_contains "$err" "http-fetch: could not connect"
+assert_contains "$err" "http-fetch: (7) could not connect"

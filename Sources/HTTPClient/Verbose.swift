@@ -1,0 +1,26 @@
+import HTTPCore
+import Sockets
+
+/// `-v` output on standard error, in curl's shape: `*` notes, `>` request lines, `<` response lines.
+enum Verbose {
+    static func report(_ event: ClientEvent) {
+        let errors = OutputFile.standardError
+        switch event {
+        case .connecting(let address): errors.write("*   Trying \(address)...\n")
+        case .connected(let address): errors.write("* Connected to \(address.host) port \(address.port)\n")
+        case .requestSent(let bytes): errors.write(prefixLines(bytes, with: "> "))
+        case .responseHead(let head): errors.write(prefixLines(head.serialized(), with: "< "))
+        case .http09: errors.write("* Received HTTP/0.9 when not allowed... allowed by --http0.9\n")
+        }
+    }
+
+    /// Each CRLF-terminated line of `bytes` as `prefix + line + "\n"`, the blank line that ends a head included.
+    static func prefixLines(_ bytes: [UInt8], with prefix: String) -> String {
+        // Split bytes, not characters: in Swift "\r\n" is a single Character.
+        var output = ""
+        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast() {
+            output += prefix + String(latin1: line.last == UInt8(ascii: "\r") ? line.dropLast() : line) + "\n"
+        }
+        return output
+    }
+}

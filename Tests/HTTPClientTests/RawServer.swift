@@ -1,0 +1,107 @@
+import HTTPCore
+import Sockets
+import Synchronization
+
+/// A throwaway server that misbehaves on purpose: it accepts up to `connections` connections one after
+/// another, reads each request head (and a `Content-Length` body), records it, and answers with whatever
+/// `reply` says: exact bytes, a pause, or silence.
+final class RawServer: Sendable {
+    enum Reply: Sendable {
+        /// Send these bytes, then close.
+        case bytes([UInt8])
+        /// Send the first bytes, wait, send the rest, close.
+        case slow([UInt8], pause: Duration, rest: [UInt8])
+        /// Close without a word.
+        case close
+    }
+
+    let port: UInt16
+    let host: String
+    private let requests = Mutex<[String]>([])
+
+    /// The request heads and bodies received so far, as ISO-8859-1 text.
+    var received: [String] { requests.withLock { $0 } }
+
+    init(host: String = "127.0.0.1", connections: Int = 1, reply: @escaping @Sendable (Int, String) -> Reply) throws {
+        let address = try SocketAddress.resolve(host: host, port: 0)[0]
+        let listener = try Socket(family: address.family)
+        try listener.setReuseAddress(true)
+        try listener.bind(to: address)
+        try listener.listen(backlog: 8)
+        port = try listener.localAddress().port
+        self.host = host
+        try Threads.detach { [self] in
+            defer { listener.close() }
+            for index in 0..<connections {
+                guard let connection = try? listener.accept() else { return }
+                try? connection.setTimeouts(receive: .seconds(10), send: .seconds(10))
+                let request = Self.readRequest(connection)
+                self.requests.withLock { $0.append(request) }
+                switch reply(index, request) {
+                case .bytes(let bytes):
+                    try? connection.sendAll(bytes)
+                case .slow(let first, let pause, let rest):
+                    try? connection.sendAll(first)
+                    Threads.sleep(pause)
+                    try? connection.sendAll(rest)
+                case .close:
+                    break
+                }
+                connection.close()
+            }
+        }
+    }
+
+    /// `http://host:port` plus `path`, with IPv6 hosts in brackets.
+    func url(_ path: String = "/") -> String {
+        let name = host.contains(":") ? "[\(host)]" : host
+        return "http://\(name):\(port)\(path)"
+    }
+
+    private static func readRequest(_ connection: Socket) -> String {
+        var received: [UInt8] = []
+        var headEnd: Int?
+        while headEnd == nil {
+            guard let chunk = try? connection.receive(upTo: 4096), !chunk.isEmpty else { break }
+            received += chunk
+            if let range = received.firstRange(of: Array("\r\n\r\n".utf8)) { headEnd = range.upperBound }
+        }
+        let head = String(latin1: received)
+        if let headEnd,
+            let line = head.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-length:") }),
+            let length = Int(line.split(separator: ":")[1].trimmingPrefix(" "))
+        {
+            while received.count < headEnd + length {
+                guard let chunk = try? connection.receive(upTo: 4096), !chunk.isEmpty else { break }
+                received += chunk
+            }
+        }
+        return String(latin1: received)
+    }
+}
+
+/// A unique path under /tmp for one test's output file; removes it and its `.part` afterwards.
+func withTemporaryPath<R>(_ name: String, _ body: (String) throws -> R) throws -> R {
+    let path = "/tmp/http-fetch-test-\(UInt64.random(in: 0...UInt64.max))-\(name)"
+    defer {
+        try? FileSystem.unlink(FilePath(path))
+        try? FileSystem.unlink(FilePath(path + ".part"))
+    }
+    return try body(path)
+}
+
+func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+    let file = try OutputFile.open(FilePath(path), mode: .truncate)
+    defer { file.close() }
+    try file.writeAll(bytes)
+}
+
+func readFileIfPresent(_ path: String) -> [UInt8]? {
+    guard let file = try? OpenFile.open(FilePath(path)) else { return nil }
+    defer { file.close() }
+    return try? file.readAll()
+}
+
+extension String {
+    var bytes: [UInt8] { Array(utf8) }
+}
