@@ -1,3 +1,4 @@
+import Gzip
 import HTTPCore
 import Sockets
 
@@ -151,6 +152,7 @@ private struct Transfer {
                 headers.add(name: "Proxy-Authorization", value: RequestPolicy.basicAuthorization(proxyUser))
             }
             if offset > 0 { headers.add(name: "Range", value: "bytes=\(offset)-") }
+            if options.compressed { headers.add(name: "Accept-Encoding", value: "gzip") }
             if body != nil && !customHeaders.contains("Content-Type") {
                 headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             }
@@ -167,6 +169,10 @@ private struct Transfer {
                 canRetry: canRetry
             )
             info.bodyBytes = result.bodyBytes
+            if let decoder = step.decoder, result.bodyWasRead, decoder.bytesIn > 0 {
+                // A gzip body must end with its trailer (CRC-32 and length): without it the data is cut short.
+                do { try decoder.finish() } catch { throw .badContentEncoding("\(error)") }
+            }
             if let location = step.redirect {
                 info.redirects += 1
                 guard info.redirects <= options.maxRedirects else { throw .tooManyRedirects(options.maxRedirects) }
@@ -205,7 +211,12 @@ private struct Transfer {
         var failure: Int?
         var refusal: String?
         var total: Int64?
+        /// Bytes of the file so far, as the progress bar counts them: the resumed part plus the body on the wire.
         var received: Int64 = 0
+        /// Bytes written in this response, after decoding.
+        var written: Int64 = 0
+        /// Set when `--compressed` meets `Content-Encoding: gzip`.
+        var decoder: GzipDecoder?
         init(offset: Int64) { self.offset = offset }
     }
 
@@ -276,6 +287,15 @@ private struct Transfer {
                 {
                     throw .fileTooLarge(limit)
                 }
+                if options.compressed, let coding = head.headers["Content-Encoding"]?.trimmingWhitespace().lowercased(),
+                    coding != "identity"
+                {
+                    // We asked for gzip only (Accept-Encoding: gzip); curl refuses codings it cannot decode.
+                    guard coding == "gzip" || coding == "x-gzip" else {
+                        throw .badContentEncoding("unsupported Content-Encoding '\(coding)'")
+                    }
+                    do { step.decoder = try GzipDecoder() } catch { throw .badContentEncoding("\(error)") }
+                }
                 try destination.open(append: append)
                 if options.includeHead || options.headOnly { try destination.write(head.serialized()) }
                 if let length = head.headers["Content-Length"].flatMap({ Int64($0) }) {
@@ -285,10 +305,24 @@ private struct Transfer {
                 return .read
             },
             onBody: { bytes throws(FetchError) in
-                if let limit = options.maxFileSize, step.received + Int64(bytes.count) > limit + step.offset {
-                    throw .fileTooLarge(limit)
+                func write(_ output: UnsafeRawBufferPointer) throws(FetchError) {
+                    if let limit = options.maxFileSize, step.written + Int64(output.count) > limit {
+                        throw .fileTooLarge(limit)
+                    }
+                    try destination.write(output)
+                    step.written += Int64(output.count)
                 }
-                try destination.write(bytes)
+                if let decoder = step.decoder {
+                    do {
+                        try decoder.decode(bytes) { output in try write(output) }
+                    } catch let error as FetchError {
+                        throw error
+                    } catch {
+                        throw .badContentEncoding("\(error)")
+                    }
+                } else {
+                    try write(bytes)
+                }
                 step.received += Int64(bytes.count)
                 progress?.update(received: step.received, total: step.total)
             }

@@ -92,6 +92,7 @@ struct FetchCommand: ParsableCommand {
         help: "Print FORMAT after the transfer (%{http_code})."
     )
     var writeOut: String?
+    @Flag(help: "Ask for a gzip-compressed response and decode it.") var compressed = false
     @Flag(name: .customLong("http0.9"), help: "Accept a reply without a status line (HTTP/0.9).") var http09 = false
     @Flag(help: "Keep the write side open after the request (no shutdown(SHUT_WR)).") var noHalfClose = false
 
@@ -151,6 +152,7 @@ struct FetchCommand: ParsableCommand {
         options.fail = failWithBody ? .failWithBody : fail ? .fail : .never
         options.resume = continueAt != nil
         options.proxy = proxy
+        options.compressed = compressed
         options.noProxy = noproxy
         options.retries = retry
         options.retryDelay = retryDelay.map { .milliseconds(Int64($0 * 1000)) }
