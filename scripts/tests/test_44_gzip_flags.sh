@@ -1,0 +1,42 @@
+# --no-gzip, --gzip-level, --gzip-cache-mb: what they change on the wire, and bad values exit 64.
+source "$(dirname "$0")/../lib.sh"
+site="$(mktemp -d)"
+"$REPO_ROOT/scripts/sample-js" 300000 >"$site/app.js"
+"$REPO_ROOT/scripts/sample-js" 3000000 3 >"$site/huge.js"
+trap 'stop_server; rm -rf "$site"' EXIT
+
+# --no-gzip: the file as it is, and no Vary since nothing varies.
+start_server --root "$site" --quiet --no-gzip
+curl -sf --http1.0 -H 'Accept-Encoding: gzip' -D "$site/h" -o "$site/out" "${BASE}app.js" || fail "curl"
+assert_equal_files "$site/app.js" "$site/out"
+case "$(cat "$site/h")" in *Content-Encoding* | *Vary*) fail "--no-gzip: $(cat "$site/h")" ;; esac
+stop_server
+
+size_at_level() {
+    start_server --root "$site" --quiet --gzip-level "$1"
+    curl -sf --http1.0 -H 'Accept-Encoding: gzip' -o "$site/out.$1" "${BASE}app.js" || fail "curl level $1"
+    gzip -dc "$site/out.$1" | cmp -s - "$site/app.js" || fail "level $1 does not decode to the file"
+    stop_server
+    stat -c %s "$site/out.$1"
+}
+fast=$(size_at_level 1)
+best=$(size_at_level 9)
+[ "$best" -lt "$fast" ] || fail "level 9 ($best bytes) not smaller than level 1 ($fast bytes)"
+
+# A 1 MiB cache: the 3 MB script is larger than the cache could hold, so it goes out as it is; the
+# 300 KB one still gzips.
+start_server --root "$site" --quiet --gzip-cache-mb 1
+curl -sf --http1.0 -H 'Accept-Encoding: gzip' -D "$site/h" -o "$site/out" "${BASE}huge.js" || fail "curl huge"
+assert_equal_files "$site/huge.js" "$site/out"
+case "$(cat "$site/h")" in *Content-Encoding*) fail "huge.js gzipped with a 1 MiB cache" ;; esac
+assert_contains "$(cat "$site/h")" $'Vary: Accept-Encoding\r\n'
+curl -sf --http1.0 -H 'Accept-Encoding: gzip' -D "$site/h" -o /dev/null "${BASE}app.js" || fail "curl app"
+assert_contains "$(cat "$site/h")" $'Content-Encoding: gzip\r\n'
+stop_server
+
+for flags in "--gzip-level 0" "--gzip-level 10" "--gzip-cache-mb -1" "--gzip-cache-mb 65537"; do
+    # shellcheck disable=SC2086
+    "$HTTP_SERVE" --port 0 --root "$site" $flags >/dev/null 2>"$site/err" && fail "$flags accepted"
+    assert_equal 64 "$?" "$flags exit status"
+    assert_contains "$(cat "$site/err")" "${flags%% *}"
+done
