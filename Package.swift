@@ -34,6 +34,13 @@ let package = Package(
             name: "http-fetch",
             dependencies: ["HTTPClient", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Fuzzing: the properties live in FuzzChecks; each fuzz-* executable is libFuzzer's entry point
+        // when built with -DFUZZING and --sanitize=fuzzer (scripts/fuzz), and a corpus replayer otherwise.
+        .target(name: "FuzzChecks", dependencies: ["HTTPCore", "Sockets"]),
+        .executableTarget(name: "fuzz-request-parser", dependencies: ["FuzzChecks"]),
+        .executableTarget(name: "fuzz-target-path", dependencies: ["FuzzChecks"]),
+        .executableTarget(name: "fuzz-response-parser", dependencies: ["FuzzChecks"]),
+        .testTarget(name: "FuzzChecksTests", dependencies: ["FuzzChecks"]),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], exclude: ["Fixtures"]),

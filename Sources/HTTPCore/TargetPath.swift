@@ -87,6 +87,9 @@ public struct TargetPath: Sendable, Equatable {
                 result.append(value)
                 index += 3
             } else {
+                // A raw NUL never comes off the wire (the parser refuses control bytes), but this is also
+                // called directly; found by fuzz-target-path.
+                if byte == 0 { throw .badRequest("NUL in path") }
                 result.append(byte)
                 index += 1
             }
