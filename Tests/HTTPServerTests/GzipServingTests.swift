@@ -306,6 +306,18 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
         #expect(try GzipDecoder.decompress(try readBody(plan)) == original)
     }
 
+    @Test func sibling_linkingOutsideTheRoot_isIgnored() throws {
+        let site = TemporarySite()
+        let outside = TemporarySite()
+        try site.write("app.js", scriptText(30_000), modified: 1_700_000_000)
+        try outside.write("secret.gz", try GzipEncoder.compress(Array("secret".utf8)), modified: 1_700_000_100)
+        #expect(symlink(outside.path + "/secret.gz", site.path + "/app.js.gz") == 0)
+        defer { unlink(site.path + "/app.js.gz") }
+        let plan = try makeHandler(site).respond(to: gzRequest("/app.js", acceptGzip), now: 0)
+        #expect(plan.head.headers["Content-Encoding"] == "gzip")
+        #expect(try GzipDecoder.decompress(try readBody(plan)) == scriptText(30_000))
+    }
+
     @Test func sibling_withNoGzip_isNotUsed() throws {
         let site = TemporarySite()
         try site.write("app.js", scriptText(30_000), modified: 1_700_000_000)
