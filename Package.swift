@@ -36,10 +36,11 @@ let package = Package(
         ),
         // Fuzzing: the properties live in FuzzChecks; each fuzz-* executable is libFuzzer's entry point
         // when built with -DFUZZING and --sanitize=fuzzer (scripts/fuzz), and a corpus replayer otherwise.
-        .target(name: "FuzzChecks", dependencies: ["HTTPCore", "Sockets"]),
+        .target(name: "FuzzChecks", dependencies: ["HTTPCore", "Sockets", "Gzip"]),
         .executableTarget(name: "fuzz-request-parser", dependencies: ["FuzzChecks"]),
         .executableTarget(name: "fuzz-target-path", dependencies: ["FuzzChecks"]),
         .executableTarget(name: "fuzz-response-parser", dependencies: ["FuzzChecks"]),
+        .executableTarget(name: "fuzz-gzip-decoder", dependencies: ["FuzzChecks"]),
         .testTarget(name: "FuzzChecksTests", dependencies: ["FuzzChecks"]),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),

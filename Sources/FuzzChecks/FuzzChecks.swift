@@ -1,3 +1,4 @@
+import Gzip
 import HTTPCore
 import Sockets
 
@@ -9,6 +10,7 @@ public enum FuzzChecks {
         "request-parser": requestParser,
         "target-path": targetPath,
         "response-parser": responseParser,
+        "gzip-decoder": gzipDecoder,
     ]
 
     enum Outcome: Equatable {
@@ -129,6 +131,47 @@ public enum FuzzChecks {
         case 0x61...0x66: return byte - 0x61 + 10
         default: return nil
         }
+    }
+
+    /// Any bytes as gzip data: a clean ``GzipError`` or some output, never a trap or unbounded memory
+    /// (output past 8 MiB is refused, as `--max-filesize` would). Fed whole and in two pieces split at a
+    /// point taken from the data, the decoder gives the same bytes and the same verdict. And the bytes
+    /// themselves, compressed by ``GzipEncoder`` and decompressed again, come back unchanged.
+    public static func gzipDecoder(_ bytes: [UInt8]) {
+        let limit = 8 << 20
+        func decode(_ pieces: [ArraySlice<UInt8>]) -> Result<[UInt8], GzipError> {
+            Result { () throws(GzipError) -> [UInt8] in
+                let decoder = try GzipDecoder()
+                var output: [UInt8] = []
+                do {
+                    for piece in pieces {
+                        try decoder.decode(piece) { chunk in
+                            guard chunk.count <= limit - output.count else { throw GzipError.outputLimitExceeded }
+                            output.append(contentsOf: chunk)
+                        }
+                    }
+                } catch let error as GzipError {
+                    throw error
+                } catch {
+                    preconditionFailure("unexpected error \(error)")
+                }
+                try decoder.finish()
+                return output
+            }
+        }
+        let whole = decode([bytes[...]])
+        let split = bytes.first.map { Int($0) * bytes.count / 256 } ?? 0
+        let pieces = decode([bytes[..<split], bytes[split...]])
+        switch (whole, pieces) {
+        case (.success(let a), .success(let b)): precondition(a == b, "split input decoded differently")
+        case (.failure, .failure): break
+        default: precondition(false, "split input changed the verdict: \(whole) vs \(pieces)")
+        }
+        let level = Int(bytes.last ?? 6) % 10
+        guard let packed = try? GzipEncoder.compress(bytes, level: level) else {
+            preconditionFailure("compress failed")
+        }
+        precondition((try? GzipDecoder.decompress(packed)) == bytes, "round trip changed the bytes")
     }
 
     /// Any bytes as a server's reply: a head within the bytes, "incomplete", or a `Failure`; never a trap.

@@ -10,7 +10,7 @@ let corpusRoot: String = {
 }()
 
 @Suite struct FuzzCorpusTests {
-    @Test(arguments: ["request-parser", "target-path", "response-parser"])
+    @Test(arguments: ["request-parser", "target-path", "response-parser", "gzip-decoder"])
     func corpus_passesCheck(target: String) throws {
         let inputs = FuzzChecks.inputs([corpusRoot + "/" + target])
         #expect(inputs.count >= 5, "seed corpus for \(target) is missing")
