@@ -95,6 +95,8 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
     // MARK: Accepting
 
     private func acceptConnections() {
+        // After stop the listener is shut down and "readable" with an error; draining starts at the loop's top.
+        guard !server.isStopping else { return }
         // A bounded batch, so one loop cannot starve its own connections under a connection storm.
         for _ in 0..<64 {
             guard server.reserveConnectionSlot() else {
@@ -116,6 +118,7 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
                 server.releaseConnectionSlot()
                 return
             }
+            if let size = server.configuration.sendBufferSize { try? socket.setSendBufferSize(size) }
             let connection = Connection(socket: socket, peer: peer, deadline: now + timeoutMilliseconds)
             let fd = Int(connection.descriptor)
             if fd >= connections.count {

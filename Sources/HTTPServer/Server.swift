@@ -25,6 +25,8 @@ public final class Server: Sendable {
     private let openConnections = Atomic<Int>(0)
     private let runningLoops = Atomic<Int>(0)
     private let warned = Atomic<Bool>(false)
+    /// Guards the listener's shutdown (from any thread, on stop) against its close (at the end of `run`).
+    private let listenerOpen = Mutex<Bool>(true)
 
     /// Why the server could not start.
     public struct StartError: Error, CustomStringConvertible {
@@ -85,7 +87,12 @@ public final class Server: Sendable {
     /// The calling thread runs the first event loop; `workers - 1` more threads run the others.
     /// - Throws: ``SystemError`` when an epoll set or a thread cannot be created.
     public func run(stopOnSignals: Bool = false) throws {
-        defer { listener.close() }
+        defer {
+            listenerOpen.withLock { open in
+                open = false
+                listener.close()
+            }
+        }
         let count = max(1, configuration.workers)
         var loops: [EventLoop] = []
         do {
@@ -122,7 +129,14 @@ public final class Server: Sendable {
 
     /// Asks ``run(stopOnSignals:)`` to stop accepting, finish what is in flight and return.
     public func stop() {
-        if !stopping.exchange(true, ordering: .sequentiallyConsistent) { notifier.notify() }
+        guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        // shutdown(SHUT_RD) on a listening socket takes it out of the LISTEN state on Linux (tcp_disconnect):
+        // queued connections are reset and new ones refused at once, instead of waiting in the backlog
+        // for an accept that will never come. The port stays ours until the socket is closed.
+        listenerOpen.withLock { open in
+            if open { try? listener.shutdown(.read) }
+        }
+        notifier.notify()
     }
 
     var isStopping: Bool { stopping.load(ordering: .relaxed) }

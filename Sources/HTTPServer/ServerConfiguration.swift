@@ -23,6 +23,9 @@ public struct ServerConfiguration: Sendable {
     public var maxConnections: Int = 4096
     /// gzip compression of compressible files: on by default.
     public var gzip = GzipOptions()
+    /// `SO_SNDBUF` for accepted connections; `nil` keeps the kernel's autotuning. Tests set it tiny to
+    /// force partial sends.
+    public var sendBufferSize: Int? = nil
     /// The `Server` header's value.
     public var serverName: String = "http-serve/\(http10Version)"
     /// Whether dotfiles and dot-folders (`.git`, `.env`) are served and listed; `/.well-known/` always is.

@@ -1,0 +1,333 @@
+import HTTPServer
+import Sockets
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A temporary folder holding generated files, removed afterwards.
+final class TemporarySite {
+    let path: String
+
+    init() throws {
+        var template = Array("/tmp/http10-engine-XXXXXX".utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw SystemError(call: "mkdtemp", errno: errno)
+        }
+        path = String(cString: template)
+    }
+
+    deinit {
+        if let directory = opendir(path) {
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                    String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                if name != "." && name != ".." { unlink(path + "/" + name) }
+            }
+            closedir(directory)
+        }
+        rmdir(path)
+    }
+
+    /// Writes `size` bytes of a pattern that differs in every 1 MiB block, so a lost, doubled or
+    /// reordered chunk shows; returns the bytes written.
+    @discardableResult
+    func makeFile(_ name: String, size: Int) throws -> [UInt8] {
+        let bytes = Self.pattern(size: size)
+        let file = try OutputFile.open(FilePath(path + "/" + name), mode: .truncate)
+        defer { file.close() }
+        try file.writeAll(bytes)
+        return bytes
+    }
+
+    static func pattern(size: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: size)
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            for index in 0..<size {
+                buffer[index] = UInt8(truncatingIfNeeded: index &* 31 &+ (index >> 11) &+ (index >> 20) &* 7)
+            }
+        }
+        return bytes
+    }
+}
+
+/// Starts a server with `configure` applied, for the duration of `body`.
+@discardableResult
+func withEngine<R>(
+    root: String,
+    _ configure: (inout ServerConfiguration) -> Void = { _ in },
+    _ body: (Server) throws -> R
+) throws -> R {
+    var configuration = ServerConfiguration()
+    configuration.root = root
+    configuration.port = 0
+    configuration.accessLog = .none
+    configure(&configuration)
+    let server = try Server(configuration: configuration)
+    try Threads.detach { try? server.run() }
+    defer { server.stop() }
+    return try body(server)
+}
+
+/// A raw client connection with blocking calls and deadlines.
+func connectClient(_ server: Server, receiveBuffer: Int? = nil) throws -> Socket {
+    let socket = try Socket(family: .ipv4)
+    if let receiveBuffer { try socket.setReceiveBufferSize(receiveBuffer) }
+    try socket.connect(to: server.localAddress, timeout: .seconds(5))
+    try socket.setTimeouts(receive: .seconds(10), send: .seconds(10))
+    return socket
+}
+
+/// Reads until EOF; `pause` is called between reads (a slow reader).
+func readToEnd(_ socket: Socket, chunk: Int = 65536, pause: (() -> Void)? = nil) throws -> [UInt8] {
+    var reply: [UInt8] = []
+    while true {
+        let bytes = try socket.receive(upTo: chunk)
+        if bytes.isEmpty { return reply }
+        reply += bytes
+        pause?()
+    }
+}
+
+/// Splits a reply at the end of its head.
+func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
+    let marker: [UInt8] = [13, 10, 13, 10]
+    var index = 0
+    while index + 4 <= reply.count {
+        if reply[index..<(index + 4)].elementsEqual(marker) {
+            return (String(decoding: reply[..<index], as: UTF8.self), reply[(index + 4)...])
+        }
+        index += 1
+    }
+    return (String(decoding: reply, as: UTF8.self), [])
+}
+
+@Suite(.serialized) struct EngineTests {
+    static let bigSize = 50 << 20
+
+    @Test func tinySendBuffer_partialSends_50MiBArrivesByteIdentical() throws {
+        let site = try TemporarySite()
+        let expected = try site.makeFile("big.bin", size: Self.bigSize)
+        try withEngine(root: site.path, { $0.sendBufferSize = 4096 }) { server in
+            let client = try connectClient(server, receiveBuffer: 8192)
+            defer { client.close() }
+            try client.sendAll(Array("GET /big.bin HTTP/1.0\r\n\r\n".utf8))
+            let (head, body) = splitReply(try readToEnd(client))
+            #expect(head.hasPrefix("HTTP/1.0 200 OK\r\n"))
+            #expect(head.contains("\r\nContent-Length: \(Self.bigSize)\r\n"))
+            #expect(body.count == expected.count)
+            let same = body.elementsEqual(expected)
+            #expect(same, "the body differs")
+        }
+    }
+
+    @Test func halfCloseRightAfterRequest_isNotADisconnect_50MiBArrivesWhole() throws {
+        let site = try TemporarySite()
+        let expected = try site.makeFile("big.bin", size: Self.bigSize)
+        try withEngine(root: site.path) { server in
+            let client = try connectClient(server, receiveBuffer: 65536)
+            defer { client.close() }
+            try client.sendAll(Array("GET /big.bin HTTP/1.0\r\nUser-Agent: half-closer\r\n\r\n".utf8))
+            // RFC 9112 §9.6: the client is done sending, not gone; the EOF must not cut the response short.
+            try client.shutdown(.write)
+            Threads.sleep(.milliseconds(100))
+            let (head, body) = splitReply(try readToEnd(client))
+            #expect(head.hasPrefix("HTTP/1.0 200 OK\r\n"))
+            #expect(body.count == expected.count)
+            let same = body.elementsEqual(expected)
+            #expect(same, "the body differs")
+        }
+    }
+
+    @Test func slowReader_getsEverything_andDoesNotStallOthers() throws {
+        let site = try TemporarySite()
+        let expected = try site.makeFile("medium.bin", size: 2 << 20)
+        try site.makeFile("small.bin", size: 1000)
+        try withEngine(root: site.path, { $0.workers = 1 }) { server in
+            let slow = try connectClient(server, receiveBuffer: 4096)
+            defer { slow.close() }
+            try slow.sendAll(Array("GET /medium.bin HTTP/1.0\r\n\r\n".utf8))
+            // While the one loop has a slow reader to feed, another client is served at once.
+            let started = ContinuousClock.now
+            let other = try connectClient(server)
+            defer { other.close() }
+            try other.sendAll(Array("GET /small.bin HTTP/1.0\r\n\r\n".utf8))
+            let quick = splitReply(try readToEnd(other))
+            #expect(quick.body.count == 1000)
+            #expect(ContinuousClock.now - started < .seconds(2))
+            var reads = 0
+            let (head, body) = splitReply(
+                try readToEnd(slow, chunk: 16384) {
+                    reads += 1
+                    if reads % 4 == 0 { Threads.sleep(.milliseconds(2)) }
+                }
+            )
+            #expect(head.hasPrefix("HTTP/1.0 200 OK\r\n"))
+            let same = body.elementsEqual(expected)
+            #expect(same, "the body differs")
+        }
+    }
+
+    @Test func clientResetMidBody_serverSurvivesAndLogsShortBody() throws {
+        let site = try TemporarySite()
+        try site.makeFile("big.bin", size: Self.bigSize)
+        let log = site.path + "/access.log"
+        try withEngine(root: site.path, { $0.accessLog = .file(log) }) { server in
+            let client = try connectClient(server, receiveBuffer: 16384)
+            try client.sendAll(Array("GET /big.bin HTTP/1.0\r\n\r\n".utf8))
+            var received = 0
+            while received < 1 << 20 { received += try client.receive(upTo: 65536).count }
+            try client.setResetOnClose()
+            client.close()  // RST with most of the body unsent.
+            // The server goes on serving.
+            let next = try connectClient(server)
+            defer { next.close() }
+            try next.sendAll(Array("GET /nope HTTP/1.0\r\n\r\n".utf8))
+            #expect(splitReply(try readToEnd(next)).head.hasPrefix("HTTP/1.0 404 "))
+            // And its access log shows the 200 with the bytes that really went out.
+            var line = ""
+            for _ in 0..<100 {
+                let text = String(decoding: try OpenFile.open(FilePath(log)).readAll(), as: UTF8.self)
+                if let found = text.split(separator: "\n").first(where: { $0.contains("GET /big.bin") }) {
+                    line = String(found)
+                    break
+                }
+                Threads.sleep(.milliseconds(50))
+            }
+            let fields = line.split(separator: "\"")
+            #expect(fields.count >= 3)
+            let statusAndBytes = fields.count >= 3 ? fields[2].split(separator: " ") : []
+            #expect(statusAndBytes.first == "200")
+            let sent = statusAndBytes.count > 1 ? Int(statusAndBytes[1]) ?? -1 : -1
+            #expect(sent >= received - 4096 && sent < Self.bigSize, "logged \(sent) of \(Self.bigSize) bytes")
+        }
+    }
+
+    @Test func twoHundredConcurrentClients_eachGetTheRightBytes() throws {
+        let site = try TemporarySite()
+        let sizes = [0, 1, 1000, 16384, 100_000, 1 << 20]
+        var files: [[UInt8]] = []
+        for (index, size) in sizes.enumerated() { files.append(try site.makeFile("f\(index).bin", size: size)) }
+        let contents = files
+        try withEngine(root: site.path) { server in
+            let good = Atomic<Int>(0)
+            let finished = Atomic<Int>(0)
+            for client in 0..<200 {
+                try Threads.detach {
+                    defer { finished.add(1, ordering: .sequentiallyConsistent) }
+                    let index = client % sizes.count
+                    guard let socket = try? connectClient(server) else { return }
+                    defer { socket.close() }
+                    guard (try? socket.sendAll(Array("GET /f\(index).bin HTTP/1.0\r\n\r\n".utf8))) != nil,
+                        let reply = try? readToEnd(socket)
+                    else { return }
+                    let (head, body) = splitReply(reply)
+                    if head.hasPrefix("HTTP/1.0 200 OK\r\n") && body.elementsEqual(contents[index]) {
+                        good.add(1, ordering: .sequentiallyConsistent)
+                    }
+                }
+            }
+            let deadline = ContinuousClock.now + .seconds(60)
+            while finished.load(ordering: .sequentiallyConsistent) < 200 && ContinuousClock.now < deadline {
+                Threads.sleep(.milliseconds(10))
+            }
+            let count = good.load(ordering: .sequentiallyConsistent)
+            #expect(count == 200)
+        }
+    }
+
+    @Test func idleConnection_isClosedAfterTimeout_partialHeadGets408() throws {
+        try withEngine(root: wwwPath, { $0.timeout = .seconds(1) }) { server in
+            let idle = try connectClient(server)
+            defer { idle.close() }
+            let partial = try connectClient(server)
+            defer { partial.close() }
+            try partial.sendAll(Array("GET / HTTP/1.0\r\nHost: x\r\n".utf8))
+            let started = ContinuousClock.now
+            // Nothing sent: closed without a word.
+            #expect(try readToEnd(idle).isEmpty)
+            let elapsed = ContinuousClock.now - started
+            #expect(elapsed > .milliseconds(700) && elapsed < .seconds(4), "closed after \(elapsed)")
+            // Part of a head: 408 (RFC 9110 §15.5.9).
+            #expect(splitReply(try readToEnd(partial)).head.hasPrefix("HTTP/1.0 408 Request Timeout\r\n"))
+        }
+    }
+
+    @Test func readerThatStopsMidBody_isClosedAfterTimeout() throws {
+        let site = try TemporarySite()
+        try site.makeFile("big.bin", size: Self.bigSize)
+        try withEngine(root: site.path, { $0.timeout = .seconds(1) }) { server in
+            let client = try connectClient(server, receiveBuffer: 16384)
+            defer { client.close() }
+            try client.sendAll(Array("GET /big.bin HTTP/1.0\r\n\r\n".utf8))
+            Threads.sleep(.milliseconds(2500))  // Stop reading for longer than the timeout.
+            var total = 0
+            while let chunk = try? client.receive(upTo: 65536), !chunk.isEmpty { total += chunk.count }
+            #expect(total > 0 && total < Self.bigSize, "received \(total) bytes")
+        }
+    }
+
+    @Test func atMaxConnections_stopsAccepting_untilASlotFrees() throws {
+        try withEngine(
+            root: wwwPath,
+            {
+                $0.maxConnections = 2
+                $0.workers = 1
+            }
+        ) { server in
+            let first = try connectClient(server)
+            let second = try connectClient(server)
+            defer { second.close() }
+            Threads.sleep(.milliseconds(200))  // Both accepted and idle: the two slots are taken.
+            let third = try connectClient(server)
+            defer { third.close() }
+            try third.sendAll(Array("GET /hello.txt HTTP/1.0\r\n\r\n".utf8))
+            #expect(try !Poll.wait(for: .readable, on: third, timeoutMilliseconds: 500))
+            first.close()  // Frees a slot: the queued connection is accepted and served.
+            #expect(try Poll.wait(for: .readable, on: third, timeoutMilliseconds: 3000))
+            #expect(splitReply(try readToEnd(third)).head.hasPrefix("HTTP/1.0 200 OK\r\n"))
+        }
+    }
+
+    @Test func stop_letsTransferInFlightFinish() throws {
+        let site = try TemporarySite()
+        let expected = try site.makeFile("big.bin", size: 8 << 20)
+        var configuration = ServerConfiguration()
+        configuration.root = site.path
+        configuration.port = 0
+        configuration.accessLog = .none
+        let server = try Server(configuration: configuration)
+        let returned = Atomic<Bool>(false)
+        try Threads.detach {
+            try? server.run()
+            returned.store(true, ordering: .sequentiallyConsistent)
+        }
+        let client = try connectClient(server, receiveBuffer: 16384)
+        defer { client.close() }
+        try client.sendAll(Array("GET /big.bin HTTP/1.0\r\n\r\n".utf8))
+        let first = try client.receive(upTo: 1000)  // The response has started...
+        server.stop()  // ...when the server is told to stop.
+        var reads = 0
+        let reply =
+            try first
+            + readToEnd(client, chunk: 65536) {
+                reads += 1
+                if reads % 16 == 0 { Threads.sleep(.milliseconds(1)) }
+            }
+        let (head, body) = splitReply(reply)
+        #expect(head.hasPrefix("HTTP/1.0 200 OK\r\n"))
+        #expect(body.count == expected.count)
+        let same = body.elementsEqual(expected)
+        #expect(same, "the body differs")
+        for _ in 0..<200 where !returned.load(ordering: .sequentiallyConsistent) { Threads.sleep(.milliseconds(10)) }
+        let didReturn = returned.load(ordering: .sequentiallyConsistent)
+        #expect(didReturn)
+        // Stopped means no longer accepting.
+        let late = try Socket(family: .ipv4)
+        defer { late.close() }
+        #expect(throws: (any Error).self) { try late.connect(to: server.localAddress, timeout: .seconds(1)) }
+    }
+}
