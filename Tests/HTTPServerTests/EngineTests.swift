@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// A temporary folder holding generated files, removed afterwards.
-final class TemporarySite {
+final class EngineSite {
     let path: String
 
     init() throws {
@@ -109,7 +109,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     static let bigSize = 50 << 20
 
     @Test func tinySendBuffer_partialSends_50MiBArrivesByteIdentical() throws {
-        let site = try TemporarySite()
+        let site = try EngineSite()
         let expected = try site.makeFile("big.bin", size: Self.bigSize)
         try withEngine(root: site.path, { $0.sendBufferSize = 4096 }) { server in
             let client = try connectClient(server, receiveBuffer: 8192)
@@ -125,7 +125,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     }
 
     @Test func halfCloseRightAfterRequest_isNotADisconnect_50MiBArrivesWhole() throws {
-        let site = try TemporarySite()
+        let site = try EngineSite()
         let expected = try site.makeFile("big.bin", size: Self.bigSize)
         try withEngine(root: site.path) { server in
             let client = try connectClient(server, receiveBuffer: 65536)
@@ -143,7 +143,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     }
 
     @Test func slowReader_getsEverything_andDoesNotStallOthers() throws {
-        let site = try TemporarySite()
+        let site = try EngineSite()
         let expected = try site.makeFile("medium.bin", size: 2 << 20)
         try site.makeFile("small.bin", size: 1000)
         try withEngine(root: site.path, { $0.workers = 1 }) { server in
@@ -172,7 +172,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     }
 
     @Test func clientResetMidBody_serverSurvivesAndLogsShortBody() throws {
-        let site = try TemporarySite()
+        let site = try EngineSite()
         try site.makeFile("big.bin", size: Self.bigSize)
         let log = site.path + "/access.log"
         try withEngine(root: site.path, { $0.accessLog = .file(log) }) { server in
@@ -207,7 +207,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     }
 
     @Test func twoHundredConcurrentClients_eachGetTheRightBytes() throws {
-        let site = try TemporarySite()
+        let site = try EngineSite()
         let sizes = [0, 1, 1000, 16384, 100_000, 1 << 20]
         var files: [[UInt8]] = []
         for (index, size) in sizes.enumerated() { files.append(try site.makeFile("f\(index).bin", size: size)) }
@@ -257,7 +257,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     }
 
     @Test func readerThatStopsMidBody_isClosedAfterTimeout() throws {
-        let site = try TemporarySite()
+        let site = try EngineSite()
         try site.makeFile("big.bin", size: Self.bigSize)
         try withEngine(root: site.path, { $0.timeout = .seconds(1) }) { server in
             let client = try connectClient(server, receiveBuffer: 16384)
@@ -293,7 +293,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     }
 
     @Test func stop_letsTransferInFlightFinish() throws {
-        let site = try TemporarySite()
+        let site = try EngineSite()
         let expected = try site.makeFile("big.bin", size: 8 << 20)
         var configuration = ServerConfiguration()
         configuration.root = site.path
