@@ -26,6 +26,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     public static let forbidden = HTTPStatus(403, "Forbidden")
     public static let notFound = HTTPStatus(404, "Not Found")
     public static let requestTimeout = HTTPStatus(408, "Request Timeout")
+    public static let preconditionFailed = HTTPStatus(412, "Precondition Failed")
     public static let contentTooLarge = HTTPStatus(413, "Content Too Large")
     public static let uriTooLong = HTTPStatus(414, "URI Too Long")
     public static let rangeNotSatisfiable = HTTPStatus(416, "Range Not Satisfiable")
@@ -37,7 +38,8 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
 
     static let known: [HTTPStatus] = [
         .ok, .partialContent, .movedPermanently, .found, .seeOther, .notModified, .temporaryRedirect,
-        .permanentRedirect, .badRequest, .forbidden, .notFound, .requestTimeout, .contentTooLarge, .uriTooLong,
+        .permanentRedirect, .badRequest, .forbidden, .notFound, .requestTimeout, .preconditionFailed, .contentTooLarge,
+        .uriTooLong,
         .rangeNotSatisfiable, .requestHeaderFieldsTooLarge, .internalServerError, .notImplemented,
         .serviceUnavailable, .httpVersionNotSupported,
     ]

@@ -9,6 +9,35 @@ extension StaticFileHandler {
         "Content-Location",
     ]
 
+    /// A 412 plan if `If-Match` or `If-Unmodified-Since` fails, else `nil` (RFC 9110 §13.2.2 steps 1-2).
+    ///
+    /// `If-Match` compares strongly (`*` matches any current file); `If-Unmodified-Since` counts only
+    /// without `If-Match`, and an invalid date is ignored.
+    func makePreconditionFailedPlan(
+        for plan: ResponsePlan,
+        request: HTTPRequest,
+        status: FileStatus,
+        now: Int64
+    ) -> ResponsePlan? {
+        guard plan.head.status == .ok else { return nil }
+        let passes: Bool
+        if let value = request.headers["If-Match"] {
+            let current = plan.head.headers["ETag"].flatMap(EntityTag.init(parsing:))
+            switch EntityTag.parseList(value) {
+            case .any: passes = true
+            case .tags(let tags): passes = current.map { tag in tags.contains { $0.stronglyMatches(tag) } } ?? false
+            }
+        } else if let value = request.headers["If-Unmodified-Since"],
+            request.headers.values(for: "If-Unmodified-Since").count == 1,
+            let since = HTTPDate.parse(value, now: now)
+        {
+            passes = Self.lastModified(status, now: now) <= since
+        } else {
+            passes = true
+        }
+        return passes ? nil : makeErrorPlan(.preconditionFailed, now: now)
+    }
+
     /// A 304 plan if the request's validators say the client's copy is current, else `nil`.
     ///
     /// `If-None-Match` takes precedence; `If-Modified-Since` counts only without it (RFC 9110 §13.2.2).
@@ -30,7 +59,7 @@ extension StaticFileHandler {
             let since = HTTPDate.parse(value, now: now)
         {
             // RFC 9110 §13.1.3: an invalid date is ignored. Last-Modified has one-second precision.
-            notModified = status.modificationSeconds <= since
+            notModified = Self.lastModified(status, now: now) <= since
         } else {
             notModified = false
         }

@@ -137,7 +137,13 @@ public struct StaticFileHandler: Sendable {
             let index = path.appending(indexName)
             do {
                 let indexStatus = try FileSystem.status(of: index)
-                if indexStatus.kind == .regular { return makeFilePlan(at: index, name: indexName, request, now: now) }
+                if indexStatus.kind == .regular {
+                    // index.html may itself be a link: the same real-path rule applies to it.
+                    guard let realIndex = try? FileSystem.realPath(index), realIndex.isWithin(realRoot) else {
+                        return makeErrorPlan(.notFound, now: now)
+                    }
+                    return makeFilePlan(at: index, name: indexName, request, now: now)
+                }
             } catch {
                 if error.errno == EACCES { return makeErrorPlan(.forbidden, now: now) }
             }
@@ -195,6 +201,10 @@ public struct StaticFileHandler: Sendable {
             name: name,
             request: request
         )
+        if let refusal = makePreconditionFailedPlan(for: plan, request: request, status: status, now: now) {
+            plan.closeFile()
+            return refusal
+        }
         if let notModified = makeNotModifiedPlan(from: plan, request: request, status: status, now: now) {
             plan.closeFile()
             return notModified
@@ -217,7 +227,7 @@ public struct StaticFileHandler: Sendable {
         var headers = baseHeaders(now: now)
         headers.add(name: "Content-Type", value: MIMETypes.type(forFileName: name))
         headers.add(name: "Content-Length", value: String(status.size))
-        headers.add(name: "Last-Modified", value: HTTPDate.format(status.modificationSeconds))
+        headers.add(name: "Last-Modified", value: HTTPDate.format(Self.lastModified(status, now: now)))
         let tag = EntityTag.strong(
             size: status.size,
             seconds: status.modificationSeconds,
@@ -229,6 +239,14 @@ public struct StaticFileHandler: Sendable {
             head: HTTPResponseHead(status: .ok, headers: headers),
             body: .file(file, offset: 0, length: status.size)
         )
+    }
+
+    /// The file's modification time as `Last-Modified` states it: never later than `now`.
+    ///
+    /// RFC 9110 §8.8.2.1: a modification time in the future (a clock skew, a `touch -d`) MUST be
+    /// replaced by the message's own date.
+    static func lastModified(_ status: FileStatus, now: Int64) -> Int64 {
+        min(status.modificationSeconds, now)
     }
 
     private func makeRedirectPlan(to target: TargetPath, now: Int64) -> ResponsePlan {

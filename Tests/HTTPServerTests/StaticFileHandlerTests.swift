@@ -298,3 +298,44 @@ func headerNames(_ plan: ResponsePlan) -> [String] { plan.head.headers.map(\.nam
         #expect(handler.respond(to: request("/locked/"), now: testNow).head.status == .forbidden)
     }
 }
+
+@Suite struct PreconditionTests {
+    @Test(
+        arguments: [
+            (["If-Match": "\"24-65920080.1dcd6500\""], 200),
+            (["If-Match": "*"], 200),
+            (["If-Match": "\"stale\""], 412),
+            (["If-Match": "W/\"24-65920080.1dcd6500\""], 412),
+            (["If-Unmodified-Since": fixtureLastModified], 200),
+            (["If-Unmodified-Since": "Sun, 31 Dec 2023 23:59:59 GMT"], 412),
+            (["If-Unmodified-Since": "garbage"], 200),
+            (["If-Match": "*", "If-Unmodified-Since": "Sun, 31 Dec 2023 23:59:59 GMT"], 200),
+            (["If-Match": "\"stale\"", "If-None-Match": "*"], 412),
+        ] as [(HTTPHeaders, Int)]
+    )
+    func ifMatchAndIfUnmodifiedSince(headers: HTTPHeaders, expected: Int) throws {
+        let (tree, handler) = try makeSite()
+        let plan = handler.respond(to: request("/hello.txt", .get, headers), now: testNow)
+        #expect(plan.head.status.code == expected)
+        _ = try bodyBytes(plan)
+        _ = tree
+    }
+
+    @Test func futureModificationTime_isStatedAsNow() throws {
+        let (tree, handler) = try makeSite()
+        tree.file("future.txt", "soon", mtime: (Int(testNow) + 86400, 0))
+        let plan = handler.respond(to: request("/future.txt"), now: testNow)
+        #expect(plan.head.headers["Last-Modified"] == plan.head.headers["Date"])
+        let since = HTTPDate.format(testNow)
+        let conditional = handler.respond(to: request("/future.txt", .get, ["If-Modified-Since": since]), now: testNow)
+        #expect(conditional.head.status == .notModified)
+        _ = try bodyBytes(plan)
+    }
+
+    @Test func indexLinkOutOfTheRoot_is404() throws {
+        let (tree, handler) = try makeSite()
+        tree.folder("trap")
+        tree.symlink("trap/index.html", to: "/etc/hostname")
+        #expect(handler.respond(to: request("/trap/"), now: testNow).head.status == .notFound)
+    }
+}

@@ -43,4 +43,11 @@ assert_equal 304 "$(curl -s -o /dev/null -w '%{http_code}' -z 'Mon, 01 Jan 2024 
 # A changed file changes the validators: the old tag no longer matches.
 printf 'version two\n' >"$site/page.txt"
 assert_equal 200 "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "${BASE}page.txt")"
+# If-Match / If-Unmodified-Since that fail give 412 (RFC 9110 §13.1.1, §13.1.4).
+printf 'version one\n' >"$site/other.txt"
+touch -d '2024-01-01 00:00:00 UTC' "$site/other.txt"
+assert_equal 412 "$(curl -s -o /dev/null -w '%{http_code}' -H 'If-Match: "stale"' "${BASE}other.txt")"
+assert_equal 412 "$(curl -s -o /dev/null -w '%{http_code}' -H 'If-Unmodified-Since: Sun, 31 Dec 2023 00:00:00 GMT' \
+    "${BASE}other.txt")"
+assert_equal 200 "$(curl -s -o /dev/null -w '%{http_code}' -H 'If-Match: *' "${BASE}other.txt")"
 rm -rf "$site"
