@@ -278,7 +278,8 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
         try site.write("app.js", original, modified: 1_700_000_000)
         try site.write("app.js.gz", precompressed, modified: 1_700_000_100)
         let handler = try makeHandler(site)
-        let plan = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 0)
+        // A "now" after the mtimes: Last-Modified is never later than Date (RFC 9110 §8.8.2.1).
+        let plan = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 1_800_000_000)
         #expect(plan.head.headers["Content-Encoding"] == "gzip")
         #expect(plan.head.headers["Content-Type"] == "text/javascript; charset=utf-8")
         #expect(plan.head.headers["Content-Length"] == String(precompressed.count))
