@@ -98,7 +98,9 @@ struct FetchCommand: ParsableCommand {
 
     func validate() throws {
         if let continueAt, continueAt != "-" { throw ValidationError("-C takes '-' only (resume from the file size)") }
-        if continueAt != nil && output == nil && !remoteName { throw ValidationError("-C - needs -o FILE or -O") }
+        if continueAt != nil && (output == nil || output == "-") && !remoteName {
+            throw ValidationError("-C - needs -o FILE or -O")
+        }
         if output != nil && remoteName { throw ValidationError("-o and -O cannot be used together") }
         if head && !(data.isEmpty && dataBinary.isEmpty) { throw ValidationError("-I and -d cannot be used together") }
         if ipv4 && ipv6 { throw ValidationError("-4 and -6 cannot be used together") }
@@ -111,7 +113,9 @@ struct FetchCommand: ParsableCommand {
 
     func run() throws {
         Signals.ignoreBrokenPipe()
-        let target: OutputTarget = output.map { .file($0) } ?? (remoteName ? .remoteName : .standardOutput)
+        // curl's `-o -` means standard output.
+        let target: OutputTarget =
+            output.map { $0 == "-" ? .standardOutput : .file($0) } ?? (remoteName ? .remoteName : .standardOutput)
         var feedback = Feedback()
         feedback.verbose = verbose
         feedback.warnings = !silent
