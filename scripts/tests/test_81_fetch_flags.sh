@@ -55,3 +55,11 @@ fi
 # --help shows examples; --version prints a version.
 assert_contains "$("$HTTP_FETCH" --help)" "Examples:"
 "$HTTP_FETCH" --version | grep -qE '^[0-9]+\.[0-9]+\.[0-9]+' || fail "--version"
+# A FIFO as -o is written directly: no FIFO.part, the reader gets the exact bytes.
+mkfifo "$tmp/fifo"
+cat "$tmp/fifo" >"$tmp/from-fifo" &
+reader=$!
+"$HTTP_FETCH" -s -o "$tmp/fifo" "${BASE}logo.png" || fail "-o FIFO failed"
+wait "$reader"
+cmp -s "$tmp/from-fifo" "$WWW/logo.png" || fail "bytes through the FIFO differ"
+[ ! -e "$tmp/fifo.part" ] || fail "a FIFO got a .part file"
