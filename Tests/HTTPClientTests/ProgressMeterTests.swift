@@ -28,8 +28,8 @@ import Testing
     }
 
     @Test(arguments: [
-        (Int64(0), "0 B"), (1023, "1023 B"), (1024, "1.00 KiB"), (1_572_864, "1.50 MiB"),
-        (10 * 1_073_741_824, "10.0 GiB"),
+        (Int64(0), "0 B"), (Int64(1023), "1023 B"), (1024, "1.00 KiB"), (1_572_864, "1.50 MiB"),
+        (Int64(10) * 1_073_741_824, "10.0 GiB"),
     ])
     func formatBytes(bytes: Int64, text: String) {
         #expect(ProgressMeter.formatBytes(bytes) == text)
