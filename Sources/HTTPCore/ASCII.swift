@@ -55,6 +55,8 @@ extension String {
 
     /// The bytes of a string made by ``init(latin1:)``; code points above 255 become `?`.
     public var latin1Bytes: [UInt8] {
-        unicodeScalars.map { $0.value < 256 ? UInt8($0.value) : UInt8(ascii: "?") }
+        // Fast path: ASCII text (nearly every header value) is its own ISO-8859-1 encoding.
+        if utf8.allSatisfy({ $0 < 0x80 }) { return Array(utf8) }
+        return unicodeScalars.map { $0.value < 256 ? UInt8($0.value) : UInt8(ascii: "?") }
     }
 }

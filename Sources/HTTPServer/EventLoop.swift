@@ -22,6 +22,7 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
     private let stopOnSignals: Bool
     private let timeoutMilliseconds: Int64
     private let parser: HTTPParserLimits
+    private let logging: Bool
     /// Connections by descriptor: the epoll token is the descriptor.
     private var connections: [Connection?] = []
     private var live = 0
@@ -42,6 +43,7 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         let (seconds, attoseconds) = server.configuration.timeout.components
         self.timeoutMilliseconds = max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
         self.parser = server.configuration.limits
+        self.logging = server.configuration.accessLog != .none
         self.now = MonotonicClock.milliseconds()
         try epoll.add(server.notifier, token: Self.notifierToken)
         resumeListening()
@@ -346,6 +348,7 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
     private func record(_ connection: Connection) {
         guard !connection.logged else { return }
         connection.logged = true
+        guard logging else { return }  // Building a line nobody reads costs more than the rest of a small request.
         server.accessLog.record(
             client: connection.peer.host,
             request: connection.request,

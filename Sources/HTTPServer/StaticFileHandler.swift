@@ -273,7 +273,7 @@ public struct StaticFileHandler: Sendable {
 
     func baseHeaders(now: Int64) -> HTTPHeaders {
         var headers = HTTPHeaders()
-        headers.add(name: "Date", value: HTTPDate.format(now))
+        headers.add(name: "Date", value: DateCache.shared.format(now))
         headers.add(name: "Server", value: serverName)
         // HTTP/1.0 closes after every response anyway; saying so tells HTTP/1.1 clients too (RFC 9112 §9.6).
         headers.add(name: "Connection", value: "close")
