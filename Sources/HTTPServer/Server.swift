@@ -35,9 +35,12 @@ public final class Server: Sendable {
 
     /// Checks the root, opens the access log, raises the descriptor limit, binds and listens.
     ///
+    /// - Parameter inherited: a socket that is already listening, such as one from
+    ///   ``SocketActivation/takeListeners()``; the server serves it instead of binding
+    ///   `configuration.host` and `configuration.port`, and closes it when ``run(stopOnSignals:)`` returns.
     /// - Throws: ``StartError`` with a one-line reason such as
     ///   `cannot listen on 127.0.0.1:80: bind: Permission denied (errno 13)`.
-    public init(configuration: ServerConfiguration) throws(StartError) {
+    public init(configuration: ServerConfiguration, listener inherited: Socket? = nil) throws(StartError) {
         self.configuration = configuration
         do {
             handler = try StaticFileHandler(configuration: configuration)
@@ -58,6 +61,18 @@ public final class Server: Sendable {
         // the listener, the epoll sets, the log and the standard streams. Beyond the hard limit,
         // accept(2) fails with EMFILE, which the loops survive by pausing.
         _ = try? ResourceLimits.raiseOpenFileLimit(to: configuration.maxConnections * 2 + 64)
+        if let inherited {
+            do {
+                // Inherited sockets may be blocking (systemd.socket(5) leaves O_NONBLOCK off by default);
+                // every loop needs EAGAIN rather than a block when another loop took the connection.
+                try inherited.setNonBlocking(true)
+                listener = inherited
+                localAddress = try inherited.localAddress()
+            } catch {
+                throw StartError(description: "cannot use the inherited socket: \(error)")
+            }
+            return
+        }
         let where_ = "\(configuration.host):\(configuration.port)"
         do {
             let address = try SocketAddress.resolve(host: configuration.host, port: configuration.port, passive: true)[

@@ -8,9 +8,16 @@ struct ServeCommand: ParsableCommand {
         commandName: "http-serve",
         abstract: "Serve a folder over HTTP/1.0.",
         discussion: """
+            Prints "listening on http://HOST:PORT/" first, then the access log. SIGINT and SIGTERM stop
+            it after the responses in flight. Started by systemd socket activation (LISTEN_FDS and
+            LISTEN_PID set, see sd_listen_fds(3)), it serves the passed socket and ignores --host/--port.
+
             Examples:
-              http-serve                      serve ./www on http://127.0.0.1:8080/
-              http-serve --root site --port 0 serve ./site on a free port (printed on the first line)
+              http-serve                            serve ./www on http://127.0.0.1:8080/
+              http-serve --root site --port 0       serve ./site on a free port (printed on the first line)
+              http-serve --host :: --port 80 --root /srv/www --access-log /var/log/http-serve.log
+              systemd-socket-activate -l 127.0.0.1:8080 http-serve --root /srv/www
+                                                    serve a socket systemd (or this tool) opened
             """,
         version: http10Version
     )
@@ -84,7 +91,7 @@ struct ServeCommand: ParsableCommand {
         Signals.installHandlers()
         let server: Server
         do {
-            server = try Server(configuration: makeConfiguration())
+            server = try Server(configuration: makeConfiguration(), listener: try Server.takeActivatedListener())
         } catch {
             OutputFile.standardError.write("http-serve: error: \(error)\n")
             throw ExitCode(1)
@@ -93,4 +100,5 @@ struct ServeCommand: ParsableCommand {
         OutputFile.standardOutput.write("listening on \(server.url)\n")
         try server.run(stopOnSignals: true)
     }
+
 }

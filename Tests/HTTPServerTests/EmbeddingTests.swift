@@ -1,0 +1,98 @@
+import HTTPClient
+import HTTPServer
+import Testing
+
+/// `TestServer` and `Client.fetch` used exactly as the README shows a package using them in its own tests.
+@Suite struct EmbeddingTests {
+    @Test func testServer_servesFolder_andClientFetchReturnsStatusHeadersBody() throws {
+        let site = TemporaryTree()
+        site.file("greeting.txt", "hello, embedder\n")
+
+        let server = try TestServer(root: site.path)
+        defer { server.stop() }
+        let response = try Client().fetch(server.url + "greeting.txt")
+
+        #expect(response.status == .ok)
+        #expect(response.status.code == 200)
+        #expect(response.version == .http1_0)
+        #expect(response.headers["content-type"] == "text/plain; charset=utf-8")
+        #expect(response.headers["Content-Length"] == "16")
+        #expect(response.text == "hello, embedder\n")
+        #expect(response.body == Array("hello, embedder\n".utf8))
+    }
+
+    @Test func testServer_urlIsLoopbackWithThePickedPort() throws {
+        let server = try TestServer(root: wwwPath)
+        defer { server.stop() }
+        #expect(server.port != 0)
+        #expect(server.url == "http://127.0.0.1:\(server.port)/")
+    }
+
+    @Test func clientFetch_of404_isAResponseNotAnError() throws {
+        let server = try TestServer(root: wwwPath)
+        defer { server.stop() }
+        let response = try Client().fetch(server.url + "missing.txt")
+        #expect(response.status == .notFound)
+        #expect(response.headers["Content-Type"] == "text/html; charset=utf-8")
+        #expect(response.text.contains("404"))
+    }
+
+    @Test func clientFetch_head_hasHeadersAndNoBody() throws {
+        let server = try TestServer(root: wwwPath)
+        defer { server.stop() }
+        let response = try Client().fetch(server.url + "hello.txt", method: .head)
+        #expect(response.status == .ok)
+        #expect(response.headers["Content-Length"] == "69")
+        #expect(response.body.isEmpty)
+    }
+
+    @Test func clientFetch_sendsExtraHeaders() throws {
+        let server = try TestServer(root: wwwPath)
+        defer { server.stop() }
+        let response = try Client().fetch(server.url + "hello.txt", headers: ["Range": "bytes=0-4"])
+        #expect(response.status.code == 206)
+        #expect(response.text == "Hello")
+    }
+
+    @Test func clientFetch_longerBodyThanTheLimit_throwsExit63() throws {
+        let server = try TestServer(root: wwwPath)
+        defer { server.stop() }
+        #expect(throws: FetchError.fileTooLarge(10)) { try Client().fetch(server.url + "hello.txt", maxBodyBytes: 10) }
+    }
+
+    @Test func stop_releasesThePort_soTheNextFetchIsRefused() throws {
+        let server = try TestServer(root: wwwPath)
+        let url = server.url
+        server.stop()
+        #expect(server.isStopped)
+        #expect(server.error == nil)
+        let error = #expect(throws: FetchError.self) { try Client().fetch(url) }
+        #expect(error?.exitCode == 7)
+        server.stop()  // A second stop does nothing.
+    }
+
+    @Test func droppingTheLastReference_stopsTheServer() throws {
+        var server: TestServer? = try TestServer(root: wwwPath)
+        let url = server!.url
+        #expect(try Client().fetch(url).status == .ok)
+        server = nil
+        #expect(throws: FetchError.self) { try Client().fetch(url) }
+    }
+
+    @Test func configure_changesOtherSettings() throws {
+        let site = TemporaryTree()
+        site.folder("plain")
+        let listing = try TestServer(root: site.path)
+        defer { listing.stop() }
+        #expect(try Client().fetch(listing.url + "plain/").status == .ok)
+        let server = try TestServer(root: site.path) { $0.listing = false }
+        defer { server.stop() }
+        #expect(try Client().fetch(server.url + "plain/").status == .notFound)
+        #expect(server.server.configuration.listing == false)
+        #expect(server.server.configuration.workers == 1)
+    }
+
+    @Test func testServer_withMissingRoot_throwsStartError() {
+        #expect(throws: Server.StartError.self) { try TestServer(root: "/nonexistent/http10-root") }
+    }
+}
