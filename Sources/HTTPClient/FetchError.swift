@@ -31,6 +31,11 @@ public struct FetchError: Error, Equatable, Sendable, CustomStringConvertible {
     public static func partialFile(remaining: Int64) -> FetchError {
         FetchError(exitCode: 18, message: "transfer closed with \(remaining) bytes remaining to read")
     }
+    /// 18: a close-delimited gzip body ended without the gzip trailer: the connection was closed too early.
+    public static let gzipCutShort = FetchError(
+        exitCode: 18,
+        message: "transfer closed before the end of the gzip stream"
+    )
     /// 23: the body could not be written where it should go.
     public static func writeFailed(_ why: String) -> FetchError {
         FetchError(exitCode: 23, message: "failed writing body: \(why)")
@@ -47,6 +52,8 @@ public struct FetchError: Error, Equatable, Sendable, CustomStringConvertible {
     public static func receiveFailed(_ why: String) -> FetchError {
         FetchError(exitCode: 56, message: "failure receiving the response: \(why)")
     }
+    /// 56: the server reset the connection.
+    public static let connectionReset = receiveFailed("connection reset by peer")
     /// 5: the proxy's host name does not resolve.
     public static func couldNotResolveProxy(_ why: String) -> FetchError {
         FetchError(exitCode: 5, message: "could not resolve proxy: \(why)")

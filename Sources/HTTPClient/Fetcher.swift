@@ -35,13 +35,16 @@ public struct Fetcher {
 }
 
 /// The state of one run of ``Fetcher``.
-private struct Transfer {
+struct Transfer {
     let fetcher: Fetcher
     var options: FetchOptions { fetcher.options }
     let start = ContinuousClock.now
     var info = TransferInfo()
     var progress: ProgressMeter?
     let errors = OutputFile.standardError
+    /// Servers (`host:port`, or the proxy's) that cut a response short after a half-close: for the rest of
+    /// the run, requests to them keep the write side open.
+    var abortsAfterHalfClose: Set<String> = []
 
     init(fetcher: Fetcher) {
         self.fetcher = fetcher
@@ -134,7 +137,6 @@ private struct Transfer {
             var clientOptions = ClientOptions()
             clientOptions.family = options.family
             if let timeout = options.connectTimeout { clientOptions.connectTimeout = timeout }
-            clientOptions.halfClose = options.halfClose
             clientOptions.allowHTTP09 = options.allowHTTP09
             if let agent = options.userAgent { clientOptions.userAgent = agent }
             clientOptions.proxy = try RequestPolicy.proxy(
@@ -143,6 +145,9 @@ private struct Transfer {
                 noProxy: options.noProxy,
                 environment: fetcher.environment
             )
+            let server = clientOptions.proxy ?? url
+            let serverKey = "\(server.host):\(server.port)"
+            clientOptions.halfClose = options.halfClose && !abortsAfterHalfClose.contains(serverKey)
 
             var headers = HTTPHeaders()
             if let credentials {
@@ -160,19 +165,36 @@ private struct Transfer {
             let request = FetchRequest(method: method, url: url, headers: headers, omittedHeaders: omitted, body: body)
 
             var step = Step(offset: offset)
-            let result = try exchange(
-                Client(options: clientOptions),
-                request,
-                deadline: deadline,
-                destination: destination,
-                step: &step,
-                canRetry: canRetry
-            )
-            info.bodyBytes = result.bodyBytes
-            if let decoder = step.decoder, result.bodyWasRead, decoder.bytesIn > 0 {
-                // A gzip body must end with its trailer (CRC-32 and length): without it the data is cut short.
-                do { try decoder.finish() } catch { throw .badContentEncoding("\(error)") }
+            var result: FetchResult
+            do {
+                result = try exchange(
+                    Client(options: clientOptions),
+                    request,
+                    deadline: deadline,
+                    destination: destination,
+                    step: &step,
+                    canRetry: canRetry
+                )
+                try finishBody(step, result)
+            } catch {
+                guard clientOptions.halfClose, step.head != nil, HalfCloseRecovery.isCutShort(error) else {
+                    throw error
+                }
+                abortsAfterHalfClose.insert(serverKey)
+                let recovered = try recover(
+                    from: error,
+                    request: request,
+                    options: clientOptions,
+                    deadline: deadline,
+                    destination: destination,
+                    step: &step
+                )
+                // nil: the whole body again, on a connection that the loop no longer half-closes.
+                guard let recovered else { continue }
+                result = recovered
+                try finishBody(step, result)
             }
+            info.bodyBytes = step.wireBytes
             if let location = step.redirect {
                 info.redirects += 1
                 guard info.redirects <= options.maxRedirects else { throw .tooManyRedirects(options.maxRedirects) }
@@ -217,6 +239,14 @@ private struct Transfer {
         var written: Int64 = 0
         /// Set when `--compressed` meets `Content-Encoding: gzip`.
         var decoder: GzipDecoder?
+        /// The head whose body is being read (`nil` until the body is accepted).
+        var head: HTTPResponseHead?
+        /// How that body is delimited.
+        var framing: ResponseReader.Framing = .none
+        /// Body bytes received on the wire, over the response and its continuation after a cut.
+        var wireBytes: Int64 = 0
+        /// When continuing a cut body: why the answer to the `Range` request could not be appended.
+        var continuationRefused: String?
         init(offset: Int64) { self.offset = offset }
     }
 
@@ -226,7 +256,8 @@ private struct Transfer {
         deadline: ContinuousClock.Instant?,
         destination: Destination,
         step: inout Step,
-        canRetry: Bool
+        canRetry: Bool,
+        continuing cut: HalfCloseRecovery.Cut? = nil
     ) throws(FetchError) -> FetchResult {
         let feedback = fetcher.feedback
         let options = options
@@ -258,6 +289,15 @@ private struct Transfer {
                 if feedback.verbose { Verbose.report(event) }
             },
             onHead: { head throws(FetchError) -> BodyAction in
+                if let cut {
+                    // The answer to the Range request after a cut: only a matching 206 goes on in the same sink.
+                    switch HalfCloseRecovery.verdict(for: head, continuing: cut) {
+                    case .append: return .read
+                    case .refuse(let why):
+                        step.continuationRefused = why
+                        return .skip
+                    }
+                }
                 let code = head.status.code
                 if options.followRedirects, RequestPolicy.isRedirect(code), let location = head.headers["Location"] {
                     if options.includeHead { try destination.write(head.serialized()) }
@@ -302,6 +342,8 @@ private struct Transfer {
                     step.total = length + (append ? step.offset : 0)
                 }
                 step.received = append ? step.offset : 0
+                step.head = head
+                step.framing = try ResponseReader.framing(of: head, isHead: request.method == .head)
                 return .read
             },
             onBody: { bytes throws(FetchError) in
@@ -324,6 +366,7 @@ private struct Transfer {
                     try write(bytes)
                 }
                 step.received += Int64(bytes.count)
+                step.wireBytes += Int64(bytes.count)
                 progress?.update(received: step.received, total: step.total)
             }
         )

@@ -65,7 +65,7 @@ struct ResponseReader {
         } catch let error as FetchError {
             throw error
         } catch SocketError.peerClosed {
-            throw .receiveFailed("connection reset by peer")
+            throw .connectionReset
         } catch {
             throw .receiveFailed("\(error)")
         }

@@ -14,6 +14,11 @@ enum Verbose {
         }
     }
 
+    /// A `* ` note of the client's own, such as what it does about a cut-short body.
+    static func note(_ text: String) {
+        OutputFile.standardError.write("* \(text)\n")
+    }
+
     /// Each CRLF-terminated line of `bytes` as `prefix + line + "\n"`, the blank line that ends a head included.
     static func prefixLines(_ bytes: [UInt8], with prefix: String) -> String {
         // Split bytes, not characters: in Swift "\r\n" is a single Character.

@@ -13,14 +13,21 @@ final class RawServer: Sendable {
         case slow([UInt8], pause: Duration, rest: [UInt8])
         /// Close without a word.
         case close
+        /// nginx's habit (issue 9): if the client half-closed after its request, send only the first `keep`
+        /// bytes and close (with a reset when `reset`); otherwise send them all. Records which it was.
+        case abortAfterHalfClose([UInt8], keep: Int, reset: Bool = false)
     }
 
     let port: UInt16
     let host: String
     private let requests = Mutex<[String]>([])
+    private let halfCloses = Mutex<[Int: Bool]>([:])
 
     /// The request heads and bodies received so far, as ISO-8859-1 text.
     var received: [String] { requests.withLock { $0 } }
+
+    /// For each connection answered with `.abortAfterHalfClose`, in order: whether the client had half-closed.
+    var halfClosed: [Bool] { halfCloses.withLock { $0.sorted { $0.key < $1.key }.map(\.value) } }
 
     init(host: String = "127.0.0.1", connections: Int = 1, reply: @escaping @Sendable (Int, String) -> Reply) throws {
         let address = try SocketAddress.resolve(host: host, port: 0)[0]
@@ -46,6 +53,13 @@ final class RawServer: Sendable {
                     try? connection.sendAll(rest)
                 case .close:
                     break
+                case .abortAfterHalfClose(let bytes, let keep, let reset):
+                    // A half-closed client's FIN is already there; one that keeps its side open sends nothing.
+                    try? connection.setTimeouts(receive: .milliseconds(300), send: .seconds(10))
+                    let halfClosed = (try? connection.receive(upTo: 1))?.isEmpty == true
+                    self.halfCloses.withLock { $0[index] = halfClosed }
+                    try? connection.sendAll(halfClosed ? Array(bytes.prefix(keep)) : bytes)
+                    if halfClosed && reset { try? connection.setResetOnClose() }
                 }
                 connection.close()
             }
