@@ -83,10 +83,15 @@ func fetch(
     }
 
     @Test func shortBody_leavesNoFile_butKeepsPart() throws {
-        let server = try RawServer { _, _ in .bytes("HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\nabc".bytes) }
+        // Cut on the half-closed connection, then again on the one fetching it whole: 18, and the .part holds
+        // the second attempt only.
+        let server = try RawServer(connections: 2) { _, _ in
+            .bytes("HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\nabc".bytes)
+        }
         try withTemporaryPath("short") { path in
             let (_, error) = fetch(server.url(), to: path)
             #expect(error == .partialFile(remaining: 7))
+            #expect(server.received.count == 2)
             #expect(readFileIfPresent(path) == nil)
             #expect(readFileIfPresent(path + ".part") == "abc".bytes)
         }
@@ -103,7 +108,9 @@ func fetch(
     }
 
     @Test func failure_keepsAnOlderFileUntouched() throws {
-        let server = try RawServer { _, _ in .bytes("HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\nnew".bytes) }
+        let server = try RawServer(connections: 2) { _, _ in
+            .bytes("HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\nnew".bytes)
+        }
         try withTemporaryPath("keep") { path in
             try writeFile(path, "old complete file".bytes)
             _ = fetch(server.url(), to: path)
