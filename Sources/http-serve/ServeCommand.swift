@@ -13,11 +13,10 @@ struct ServeCommand: ParsableCommand {
             LISTEN_PID set, see sd_listen_fds(3)), it serves the passed socket and ignores --host/--port.
 
             Examples:
-              http-serve                            serve ./www on http://127.0.0.1:8080/
-              http-serve --root site --port 0       serve ./site on a free port (printed on the first line)
-              http-serve --host :: --port 80 --root /srv/www --access-log /var/log/http-serve.log
+              http-serve                       # ./www on http://127.0.0.1:8080/
+              http-serve --root site --port 0  # ./site on a free port, printed first
+              http-serve --host :: --port 80 --root /srv/www --quiet
               systemd-socket-activate -l 127.0.0.1:8080 http-serve --root /srv/www
-                                                    serve a socket systemd (or this tool) opened
             """,
         version: http10Version
     )
