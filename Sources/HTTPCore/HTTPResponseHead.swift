@@ -17,13 +17,7 @@ public struct HTTPResponseHead: Sendable, Equatable {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
         bytes.append(contentsOf: "\(version) \(status.code) \(status.reasonPhrase)\r\n".utf8)
-        for (name, value) in headers {
-            bytes.append(contentsOf: name.utf8)
-            bytes.append(contentsOf: ": ".utf8)
-            bytes.append(contentsOf: value.latin1Bytes)
-            bytes.append(contentsOf: "\r\n".utf8)
-        }
-        bytes.append(contentsOf: "\r\n".utf8)
+        headers.serialize(into: &bytes)
         return bytes
     }
 }
@@ -41,13 +35,20 @@ extension HTTPRequest {
         }
         bytes.append(contentsOf: "\r\n".utf8)
         guard version != nil else { return bytes }
-        for (name, value) in headers {
+        headers.serialize(into: &bytes)
+        return bytes
+    }
+}
+
+extension HTTPHeaders {
+    /// Appends one `Name: value` CRLF line per field, then the empty line that ends a head (RFC 9112 §2.1).
+    func serialize(into bytes: inout [UInt8]) {
+        for (name, value) in self {
             bytes.append(contentsOf: name.utf8)
             bytes.append(contentsOf: ": ".utf8)
             bytes.append(contentsOf: value.latin1Bytes)
             bytes.append(contentsOf: "\r\n".utf8)
         }
         bytes.append(contentsOf: "\r\n".utf8)
-        return bytes
     }
 }
