@@ -1,6 +1,5 @@
 import HTTPCore
 import Sockets
-import Synchronization
 
 /// Writes one Combined Log Format line per response.
 ///
@@ -8,16 +7,16 @@ import Synchronization
 /// the request line exactly as received (quotes, backslashes and control bytes escaped),
 /// and the number of body bytes really sent.
 public final class AccessLog: Sendable {
-    private let output: Mutex<OutputFile?>
+    private let output: Locked<OutputFile?>
 
     /// Creates a log writing to `destination`.
     ///
     /// - Throws: ``SystemError`` when the log file cannot be opened.
     public init(destination: ServerConfiguration.AccessLogDestination) throws(SystemError) {
         switch destination {
-        case .standardOutput: output = Mutex(.standardOutput)
-        case .none: output = Mutex(nil)
-        case .file(let path): output = Mutex(try OutputFile.open(FilePath(path), mode: .append))
+        case .standardOutput: output = Locked(.standardOutput)
+        case .none: output = Locked(nil)
+        case .file(let path): output = Locked(try OutputFile.open(FilePath(path), mode: .append))
         }
     }
 

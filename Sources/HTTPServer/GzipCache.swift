@@ -1,9 +1,8 @@
 import Sockets
-import Synchronization
 
 /// Compressed file bodies in memory, keyed by file identity, bounded in bytes, least recently used first out.
 ///
-/// Shared by every thread of a server: one `Mutex` guards the table, and it is held only to look up,
+/// Shared by every thread of a server: one lock guards the table, and it is held only to look up,
 /// insert or evict, never while compressing. A file that changes gets a new key (its size or
 /// nanosecond mtime differ), so its next request misses and is recompressed; the stale entry of the
 /// same file is dropped at that insert rather than left to age out.
@@ -47,14 +46,14 @@ public final class GzipCache: Sendable {
     /// The bookkeeping charged to each entry on top of its body, so many tiny entries stay bounded too.
     public static let entryOverhead = 128
 
-    private let state: Mutex<LRUTable>
+    private let state: Locked<LRUTable>
 
     /// Creates an empty cache.
     /// - Parameter capacity: the bound in bytes; 0 caches nothing.
     public init(capacity: Int) {
         precondition(capacity >= 0, "negative cache capacity")
         self.capacity = capacity
-        state = Mutex(LRUTable())
+        state = Locked(LRUTable())
     }
 
     /// The entry for `key`, which becomes the most recently used; `nil` if absent.

@@ -26,7 +26,7 @@ public final class Server: Sendable {
     private let runningLoops = Atomic<Int>(0)
     private let warned = Atomic<Bool>(false)
     /// Guards the listener's shutdown (from any thread, on stop) against its close (at the end of `run`).
-    private let listenerOpen = Mutex<Bool>(true)
+    private let listenerOpen = Locked<Bool>(true)
 
     /// Why the server could not start.
     public struct StartError: Error, CustomStringConvertible {
