@@ -41,6 +41,10 @@ public final class Server: Sendable {
     /// - Throws: ``StartError`` with a one-line reason such as
     ///   `cannot listen on 127.0.0.1:80: bind: Permission denied (errno 13)`.
     public init(configuration: ServerConfiguration, listener inherited: Socket? = nil) throws(StartError) {
+        // sendfile(2) takes no MSG_NOSIGNAL: a client that resets mid-body would raise SIGPIPE and kill
+        // the whole process, which for a server embedded in someone's tests is their test runner
+        // (found by the ThreadSanitizer run, whose timing made it happen). Ignore it process-wide, as NIO does.
+        Signals.ignoreBrokenPipe()
         self.configuration = configuration
         do {
             handler = try StaticFileHandler(configuration: configuration)
