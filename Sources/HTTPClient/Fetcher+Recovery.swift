@@ -36,7 +36,7 @@ extension Transfer {
         let verbose = fetcher.feedback.verbose
         func note(_ text: String) { if verbose { Verbose.note(text) } }
         let server = (clientOptions.proxy ?? request.url).hostHeader
-        note("\(error.message) on a half-closed connection: \(server) aborts a response after the client's FIN")
+        note("\(error.message) on a half-closed connection: \(server) may abort responses after a FIN")
         note("no more half-close to \(server) in this run")
         guard HalfCloseRecovery.mayRepeat(request.method) else {
             note("a \(request.method) is not sent twice without being asked to: giving up")
