@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -79,6 +80,13 @@ long csystem_send2(int fd, const void *first, size_t first_count, const void *se
     message.msg_iov = vectors;
     message.msg_iovlen = count;
     return (long)sendmsg(fd, &message, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
+}
+
+int csystem_available_cpus(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) != 0) return -1;
+    return CPU_COUNT(&set);
 }
 
 long long csystem_raise_nofile_limit(unsigned long long wanted) {

@@ -1,3 +1,5 @@
+import CSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,8 +37,12 @@ public enum Threads {
         pthread_detach(thread)
     }
 
-    /// The number of processors online (`sysconf(_SC_NPROCESSORS_ONLN)`), at least 1.
-    public static var processorCount: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+    /// The number of processors this process may run on, at least 1: the CPU affinity mask
+    /// (`sched_getaffinity(2)`), so `taskset -c 0 http-serve` counts one; else `sysconf(_SC_NPROCESSORS_ONLN)`.
+    public static var processorCount: Int {
+        let available = Int(csystem_available_cpus())
+        return max(1, available > 0 ? available : sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
 
     /// Sleeps the calling thread for `duration`, resuming after EINTR (`nanosleep(2)`).
     public static func sleep(_ duration: Duration) {

@@ -50,6 +50,9 @@ long csystem_sendfile(int out_fd, int in_fd, int64_t *offset, size_t count);
 /// MSG_MORE when `more` is non-zero (more data follows: do not push a partial frame yet).
 long csystem_send2(int fd, const void *first, size_t first_count, const void *second, size_t second_count, int more);
 
+/// The number of CPUs this process may run on (sched_getaffinity(2), CPU_COUNT), or -1 with errno set.
+int csystem_available_cpus(void);
+
 /// Raises the soft RLIMIT_NOFILE towards `wanted`, never above the hard limit.
 /// Returns the soft limit in force afterwards, or -1 with errno set.
 long long csystem_raise_nofile_limit(unsigned long long wanted);
