@@ -15,6 +15,7 @@ public final class Epoll: @unchecked Sendable {
     /// The conditions a registration waits for, and that an event reports.
     public struct Events: OptionSet, Sendable {
         public let rawValue: UInt32
+        /// Creates a set from the `EPOLL*` bits.
         public init(rawValue: UInt32) { self.rawValue = rawValue }
 
         /// Data to read, a pending connection, or end of file.
@@ -32,8 +33,11 @@ public final class Epoll: @unchecked Sendable {
 
     /// One ready descriptor: what happened, and the token it was registered with.
     public struct Event: Sendable {
+        /// What the descriptor is ready for (errors and hang-ups included).
         public var events: Events
+        /// The token it was registered with.
         public var token: UInt64
+        /// Creates an event; `wait(into:timeoutMilliseconds:)` fills a buffer of them.
         public init(events: Events = [], token: UInt64 = 0) {
             self.events = events
             self.token = token
