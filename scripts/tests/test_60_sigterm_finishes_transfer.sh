@@ -1,9 +1,10 @@
 # SIGTERM during a large transfer: the server stops accepting, lets the download finish, then exits 0.
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
-trap 'stop_server; rm -rf "$site"' EXIT
 head -c $((20 * 1024 * 1024)) /dev/urandom >"$site/big.bin"
 start_server --root "$site"
+# After start_server, whose own EXIT trap this replaces.
+trap 'stop_server; rm -rf "$site"' EXIT
 # A reader with a small receive buffer, paced at 10 MiB/s so it takes 2 s (loopback buffers can grow to tens of MiB,
 # which would let the server hand the whole file to the kernel before the signal).
 python3 - "$PORT" "$site/out.bin" "$site/started" <<'PY' &

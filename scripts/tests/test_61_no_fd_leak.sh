@@ -2,10 +2,11 @@
 # clients that connect and leave) leave the server with exactly the descriptors it started with.
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
-trap 'stop_server; rm -rf "$site"' EXIT
 cp "$WWW/index.html" "$site/"
 head -c $((1024 * 1024)) /dev/urandom >"$site/big.bin"
 start_server --root "$site" --quiet --timeout 2
+# After start_server, whose own EXIT trap this replaces.
+trap 'stop_server; rm -rf "$site"' EXIT
 count_fds() { ls "/proc/$SERVER_PID/fd" | wc -l; }
 before="$(count_fds)"
 python3 - "$PORT" <<'PY' || fail "client errors"
