@@ -9,6 +9,8 @@ trap '[ -n "$canned_pid" ] && kill "$canned_pid" 2>/dev/null; rm -rf "$tmp"' EXI
 # never answers. Sets CANNED to the base URL.
 canned() {
     [ -n "$canned_pid" ] && kill "$canned_pid" 2>/dev/null && wait "$canned_pid" 2>/dev/null
+    # Remove the old port first: the background job truncates the file only once it has started.
+    rm -f "$tmp/port"
     python3 - "$1" >"$tmp/port" <<'PY' &
 import socket, sys, threading, time
 reply = sys.argv[1].encode("latin-1").decode("unicode_escape").encode("latin-1")
