@@ -49,24 +49,60 @@ extension StaticFileHandler {
     /// The listing page: rows sorted by name bytes, folders marked with `/`, `..` first except at the root.
     ///
     /// Names are shown HTML-escaped (bytes that are not UTF-8 as U+FFFD) and linked by their raw bytes
-    /// percent-encoded, so a name that is not UTF-8 still links to itself.
+    /// percent-encoded, so a name that is not UTF-8 still links to itself. Sizes are human-readable
+    /// (the exact byte count in a tooltip), dates ISO 8601 in UTC; a small inline stylesheet and no script.
     static func listingPage(path: [UInt8], rows: [ListingRow], atRoot: Bool) -> [UInt8] {
         let title = "Index of " + ErrorPage.escapeHTML(String(decoding: path, as: UTF8.self))
-        var page = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>\(title)</title></head>\n"
+        var page = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>\(title)</title>\n"
+        page += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        page += "<style>\(listingStyle)</style></head>\n"
         page += "<body><h1>\(title)</h1>\n<table>\n"
-        page += "<tr><th>Name</th><th>Size</th><th>Last modified</th></tr>\n"
-        if !atRoot { page += "<tr><td><a href=\"../\">../</a></td><td>-</td><td></td></tr>\n" }
+        page += "<tr><th>Name</th><th class=\"size\">Size</th><th>Last modified (UTC)</th></tr>\n"
+        if !atRoot { page += "<tr><td><a href=\"../\">../</a></td><td class=\"size\">-</td><td></td></tr>\n" }
         for row in rows.sorted(by: { $0.name.lexicographicallyPrecedes($1.name) }) {
             let slash = row.isFolder ? "/" : ""
             // A relative href that is only encoded name bytes: `:` and `/` are escaped, so a name can
             // never turn into a scheme or another path.
             let href = TargetPath.percentEncode(row.name, keepingSlash: false) + slash
             let shown = ErrorPage.escapeHTML(String(decoding: row.name, as: UTF8.self)) + slash
-            let size = row.isFolder ? "-" : String(row.size)
-            page += "<tr><td><a href=\"\(href)\">\(shown)</a></td><td>\(size)</td>"
-            page += "<td>\(HTTPDate.format(row.modificationSeconds))</td></tr>\n"
+            let size =
+                row.isFolder
+                ? "<td class=\"size\">-</td>"
+                : "<td class=\"size\" title=\"\(row.size) byte\(row.size == 1 ? "" : "s")\">\(Self.humanReadableSize(row.size))</td>"
+            page += "<tr><td><a href=\"\(href)\">\(shown)</a></td>\(size)"
+            page += "<td>\(HTTPDate.formatISO8601(row.modificationSeconds))</td></tr>\n"
         }
         page += "</table>\n<hr><address>http-serve</address></body></html>\n"
         return Array(page.utf8)
+    }
+
+    /// A minimal stylesheet: readable widths, zebra rows, right-aligned sizes, a dark variant.
+    static let listingStyle =
+        "body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222;background:#fff}"
+        + "h1{font-size:1.4em;font-weight:600;overflow-wrap:anywhere}"
+        + "table{border-collapse:collapse;width:100%}th,td{padding:.35em .8em;text-align:left}"
+        + "th{border-bottom:2px solid #ccc}tr:nth-child(even) td{background:#f4f4f4}"
+        + ".size{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+        + "td:last-child{font-variant-numeric:tabular-nums;white-space:nowrap;color:#555}"
+        + "a{color:#0550ae;text-decoration:none}a:hover{text-decoration:underline}address{color:#777}"
+        + "@media (prefers-color-scheme:dark){body{color:#ddd;background:#111}"
+        + "tr:nth-child(even) td{background:#1c1c1c}td:last-child{color:#aaa}a{color:#7ab7ff}}"
+
+    /// `512 B`, `1.5 KiB`, `64 KiB`, `3.2 GiB`: binary units, one decimal below 10.
+    static func humanReadableSize(_ bytes: Int64) -> String {
+        if bytes < 1024 { return "\(bytes) B" }
+        let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+        var value = Double(bytes) / 1024
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        if value < 10 {
+            let tenths = Int((value * 10).rounded())
+            // 9.96 rounds to 10.0: show it as 10, the way the next branch would.
+            return tenths >= 100 ? "10 \(units[unit])" : "\(tenths / 10).\(tenths % 10) \(units[unit])"
+        }
+        return "\(Int(value.rounded())) \(units[unit])"
     }
 }

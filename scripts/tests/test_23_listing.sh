@@ -11,9 +11,9 @@ mkdir "$site/sub" "$site/sub/deeper"
 start_server --root "$site" --quiet
 page="$(curl -sf "$BASE")" || fail "listing failed"
 assert_contains "$page" '<title>Index of /</title>'
-assert_contains "$page" '<a href="%3Cb%3E%26.txt">&lt;b&gt;&amp;.txt</a></td><td>4</td>'
-assert_contains "$page" '<a href="caf%E9">caf'$'\xef\xbf\xbd''</a></td><td>6</td>'
-assert_contains "$page" '<a href="sub/">sub/</a></td><td>-</td>'
+assert_contains "$page" '<a href="%3Cb%3E%26.txt">&lt;b&gt;&amp;.txt</a></td><td class="size" title="4 bytes">4 B</td>'
+assert_contains "$page" '<a href="caf%E9">caf'$'\xef\xbf\xbd''</a></td><td class="size" title="6 bytes">6 B</td>'
+assert_contains "$page" '<a href="sub/">sub/</a></td><td class="size">-</td>'
 case "$page" in *'<b>&'*) fail "unescaped name in listing" ;; esac
 case "$page" in *secret*) fail "dotfile listed" ;; esac
 case "$page" in *'href="../"'*) fail "root listing has ..";; esac

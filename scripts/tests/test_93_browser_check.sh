@@ -1,0 +1,15 @@
+# scripts/browser-check in headless Chromium: /, a listing and a 404 render; every listing link answers 200
+# with the file's bytes; human-readable sizes, ISO 8601 dates, no script. Chromium is large and not in
+# scripts/install-deps' default list: without it this test says so and passes (scripts/install-deps chromium).
+source "$(dirname "$0")/../lib.sh"
+if ! command -v chromium >/dev/null; then
+    echo "skipped: chromium is not installed (scripts/install-deps chromium, then scripts/browser-check)"
+    exit 0
+fi
+export HTTP_SERVE
+shots="$(mktemp -d)"
+trap 'rm -rf "$shots"' EXIT
+out="$("$REPO_ROOT/scripts/browser-check" "$shots" 2>&1)" || fail "browser-check failed: $out"
+echo "$out"
+assert_contains "$out" "browser-check: all checks passed"
+for shot in index listing not-found; do [ -s "$shots/$shot.png" ] || fail "no $shot.png"; done
