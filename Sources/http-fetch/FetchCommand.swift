@@ -9,23 +9,26 @@ struct FetchCommand: ParsableCommand {
         commandName: "http-fetch",
         abstract: "Fetch a URL over HTTP/1.0, with curl's flags and exit codes.",
         discussion: """
-            Sends the request, half-closes with shutdown(SHUT_WR), and reads the response until EOF.
-            A body shorter than its Content-Length is an error (exit 18), never a silent truncation;
-            -o FILE writes FILE.part and renames it only once the download is complete.
+            Sends the request, half-closes with shutdown(SHUT_WR), and reads the response until EOF. A body \
+            shorter than its Content-Length is an error (exit 18), never a silent truncation; -o FILE writes \
+            FILE.part and renames it only once the download is complete. Exit codes are curl's.
 
             Examples:
-              http-fetch http://127.0.0.1:8080/                   print the body
-              http-fetch -i http://127.0.0.1:8080/                 print the status line and headers too
-              http-fetch -fsSL -o page.html http://example.test/  follow redirects, fail on 4xx/5xx
-              http-fetch -C - -O http://example.test/big.iso      resume a download into big.iso
-              http-fetch -d 'a=1&b=2' http://example.test/form    POST form data
-              http-fetch -s -o /dev/null -w '%{http_code} %{time_total}\\n' http://example.test/
+              http-fetch http://127.0.0.1:8080/            print the body
+              http-fetch -i http://127.0.0.1:8080/          status line and headers too
+              http-fetch -fsSL -o page.html http://h/docs   follow redirects; 4xx/5xx fail
+              http-fetch -C - -O http://h/big.iso           resume a download into big.iso
+              http-fetch -d 'a=1&b=2' http://h/form         POST form data
+              http-fetch -s -o /dev/null -w '%{http_code}\\n' http://h/
             """,
         version: http10ClientVersion
     )
 
     @Argument(help: "The http:// URL to fetch (a URL without a scheme is taken as http://).") var url: String
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the body to FILE (via FILE.part).")
+    @Option(
+        name: [.customShort("o"), .customLong("output")],
+        help: ArgumentHelp("Write the body to FILE (via FILE.part).", valueName: "file")
+    )
     var output: String?
     @Flag(
         name: [.customShort("O"), .customLong("remote-name")],
@@ -39,43 +42,87 @@ struct FetchCommand: ParsableCommand {
     var include = false
     @Flag(name: [.customShort("I"), .customLong("head")], help: "Send HEAD and write the response head only.")
     var head = false
-    @Option(name: [.customShort("X"), .customLong("request")], help: "The request method to use.") var request: String?
+    @Option(
+        name: [.customShort("X"), .customLong("request")],
+        help: ArgumentHelp("The request method to use.", valueName: "method")
+    ) var request: String?
     @Option(
         name: [.customShort("H"), .customLong("header")],
-        help: "Extra header 'Name: value' ('Name:' removes one)."
+        help: ArgumentHelp("Extra header 'Name: value' ('Name:' removes one).", valueName: "header")
     )
     var headers: [String] = []
-    @Option(name: [.customShort("d"), .customLong("data")], help: "POST DATA (@FILE reads a file without newlines).")
+    @Option(
+        name: [.customShort("d"), .customLong("data")],
+        help: ArgumentHelp("POST DATA (@FILE reads a file without newlines).", valueName: "data")
+    )
     var data: [String] = []
-    @Option(name: .customLong("data-binary"), help: "POST DATA exactly (@FILE reads a file as is).")
+    @Option(
+        name: .customLong("data-binary"),
+        help: ArgumentHelp("POST DATA exactly (@FILE reads a file as is).", valueName: "data")
+    )
     var dataBinary: [String] = []
-    @Option(name: [.customShort("A"), .customLong("user-agent")], help: "The User-Agent to send.") var userAgent:
-        String?
-    @Option(name: [.customShort("u"), .customLong("user")], help: "USER:PASSWORD for basic authentication.")
+    @Option(
+        name: [.customShort("A"), .customLong("user-agent")],
+        help: ArgumentHelp("The User-Agent to send.", valueName: "agent")
+    ) var userAgent: String?
+    @Option(
+        name: [.customShort("u"), .customLong("user")],
+        help: ArgumentHelp("USER:PASSWORD for basic authentication.", valueName: "user:password")
+    )
     var user: String?
     @Flag(name: [.customShort("L"), .customLong("location")], help: "Follow redirects.") var location = false
-    @Option(name: .customLong("max-redirs"), help: "Redirects -L follows before giving up (exit 47).")
+    @Option(
+        name: .customLong("max-redirs"),
+        help: ArgumentHelp("Redirects -L follows before giving up (exit 47).", valueName: "n")
+    )
     var maxRedirs = 20
     @Flag(name: [.customShort("f"), .customLong("fail")], help: "On HTTP status >= 400 write nothing and exit 22.")
     var fail = false
     @Flag(name: .customLong("fail-with-body"), help: "On HTTP status >= 400 write the body, then exit 22.")
     var failWithBody = false
-    @Option(name: [.customShort("C"), .customLong("continue-at")], help: "'-' resumes from the output file's size.")
+    @Option(
+        name: [.customShort("C"), .customLong("continue-at")],
+        help: ArgumentHelp("'-' resumes from the output file's size.", valueName: "offset")
+    )
     var continueAt: String?
-    @Option(name: [.customShort("x"), .customLong("proxy")], help: "Use this HTTP proxy ([http://]HOST[:PORT]).")
+    @Option(
+        name: [.customShort("x"), .customLong("proxy")],
+        help: ArgumentHelp("Use this HTTP proxy ([http://]HOST[:PORT]).", valueName: "proxy")
+    )
     var proxy: String?
-    @Option(name: .customLong("noproxy"), help: "Comma-separated hosts to reach without the proxy.")
+    @Option(
+        name: .customLong("noproxy"),
+        help: ArgumentHelp("Comma-separated hosts to reach without the proxy.", valueName: "hosts")
+    )
     var noproxy: String?
-    @Option(name: .customLong("retry"), help: "Retry a transient failure this many times.") var retry = 0
-    @Option(name: .customLong("retry-delay"), help: "Seconds between retries (default: 1, doubling).")
+    @Option(
+        name: .customLong("retry"),
+        help: ArgumentHelp("Retry a transient failure this many times.", valueName: "n")
+    ) var retry = 0
+    @Option(
+        name: .customLong("retry-delay"),
+        help: ArgumentHelp("Seconds between retries (default: 1, doubling).", valueName: "seconds")
+    )
     var retryDelay: Double?
-    @Option(name: .customLong("retry-max-time"), help: "Start no retry after this many seconds.")
+    @Option(
+        name: .customLong("retry-max-time"),
+        help: ArgumentHelp("Start no retry after this many seconds.", valueName: "seconds")
+    )
     var retryMaxTime: Double?
-    @Option(name: .customLong("max-filesize"), help: "Refuse a body larger than BYTES (exit 63).")
+    @Option(
+        name: .customLong("max-filesize"),
+        help: ArgumentHelp("Refuse a body larger than BYTES (exit 63).", valueName: "bytes")
+    )
     var maxFilesize: Int64?
-    @Option(name: .customLong("connect-timeout"), help: "Seconds one connection attempt may take.")
+    @Option(
+        name: .customLong("connect-timeout"),
+        help: ArgumentHelp("Seconds one connection attempt may take.", valueName: "seconds")
+    )
     var connectTimeout: Double?
-    @Option(name: [.customShort("m"), .customLong("max-time")], help: "Seconds the whole transfer may take (exit 28).")
+    @Option(
+        name: [.customShort("m"), .customLong("max-time")],
+        help: ArgumentHelp("Seconds the whole transfer may take (exit 28).", valueName: "seconds")
+    )
     var maxTime: Double?
     @Flag(name: [.customShort("4"), .customLong("ipv4")], help: "Resolve names to IPv4 addresses only.") var ipv4 =
         false
@@ -89,7 +136,7 @@ struct FetchCommand: ParsableCommand {
     var verbose = false
     @Option(
         name: [.customShort("w"), .customLong("write-out")],
-        help: "Print FORMAT after the transfer (%{http_code})."
+        help: ArgumentHelp("Print FORMAT after the transfer (%{http_code}).", valueName: "format")
     )
     var writeOut: String?
     @Flag(help: "Ask for a gzip-compressed response and decode it.") var compressed = false

@@ -63,3 +63,16 @@ reader=$!
 wait "$reader"
 cmp -s "$tmp/from-fifo" "$WWW/logo.png" || fail "bytes through the FIFO differ"
 [ ! -e "$tmp/fifo.part" ] || fail "a FIFO got a .part file"
+# A proxy (http-serve accepts the absolute form): from http_proxy or -x; no_proxy and -x '' go direct.
+proxy="${BASE%/}"
+out="$(http_proxy="$proxy" "$HTTP_FETCH" -s -v http://origin.invalid/hello.txt 2>"$tmp/verbose")"
+assert_equal "$(cat "$WWW/hello.txt")" "$out" "body through http_proxy"
+assert_contains "$(cat "$tmp/verbose")" "> GET http://origin.invalid/hello.txt HTTP/1.0"
+assert_contains "$(cat "$tmp/verbose")" "> Host: origin.invalid"
+"$HTTP_FETCH" -s -x "$proxy" http://origin.invalid/hello.txt | cmp -s - "$WWW/hello.txt" || fail "-x differs"
+no_proxy=origin.invalid http_proxy="$proxy" "$HTTP_FETCH" -s http://origin.invalid/hello.txt >/dev/null
+assert_equal 6 "$?" "no_proxy: direct, so the name must resolve"
+http_proxy="$proxy" "$HTTP_FETCH" -s -x '' http://origin.invalid/hello.txt >/dev/null
+assert_equal 6 "$?" "-x '' disables http_proxy"
+HTTP_PROXY="$proxy" "$HTTP_FETCH" -s http://origin.invalid/hello.txt >/dev/null
+assert_equal 6 "$?" "HTTP_PROXY (upper case) is ignored"
