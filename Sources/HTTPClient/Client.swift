@@ -76,10 +76,15 @@ public enum BodyAction: Sendable {
 
 /// Something that happened during an exchange, for `-v`.
 public enum ClientEvent: Sendable {
+    /// A connection attempt to this address begins.
     case connecting(SocketAddress)
+    /// The connection to this address is established.
     case connected(SocketAddress)
+    /// The request head went out: these bytes (the body, if any, is not included).
     case requestSent([UInt8])
+    /// A response head arrived.
     case responseHead(HTTPResponseHead)
+    /// The reply had no status line and `--http0.9` accepted it as a bare body.
     case http09
 }
 
