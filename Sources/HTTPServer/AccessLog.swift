@@ -6,18 +6,57 @@ import Sockets
 /// `host - - [10/Oct/2000:13:55:36 +0000] "GET / HTTP/1.0" 200 2326 "referer" "agent"`:
 /// the request line exactly as received (quotes, backslashes and control bytes escaped),
 /// and the number of body bytes really sent.
+///
+/// A log file is reopened on SIGHUP (``reopen(generation:)``), so logrotate can move it away and
+/// signal the server, which then writes to a new file of the same name.
 public final class AccessLog: Sendable {
     private let output: Locked<OutputFile?>
+    /// The log file's path; `nil` for standard output or no log.
+    private let path: FilePath?
+    /// The hangup count the file was last reopened for.
+    private let generation = Locked<Int>(0)
 
     /// Creates a log writing to `destination`.
     ///
     /// - Throws: ``SystemError`` when the log file cannot be opened.
     public init(destination: ServerConfiguration.AccessLogDestination) throws(SystemError) {
         switch destination {
-        case .standardOutput: output = Locked(.standardOutput)
-        case .none: output = Locked(nil)
-        case .file(let path): output = Locked(try OutputFile.open(FilePath(path), mode: .append))
+        case .standardOutput:
+            output = Locked(.standardOutput)
+            path = nil
+        case .none:
+            output = Locked(nil)
+            path = nil
+        case .file(let name):
+            path = FilePath(name)
+            output = Locked(try OutputFile.open(FilePath(name), mode: .append))
         }
+    }
+
+    /// Reopens the log file by name, once for each new `generation` (the SIGHUP count: every event
+    /// loop calls this, the first to see a new count does the work). Standard output is never reopened.
+    ///
+    /// Lines written meanwhile go to the old file or the new one, never lost: the new descriptor is
+    /// opened first and swapped in under the lock (logrotate's "create" and "postrotate kill -HUP").
+    /// - Returns: `true` if the file was reopened.
+    /// - Throws: ``SystemError`` when the file cannot be opened; the old one is kept then.
+    @discardableResult
+    public func reopen(generation wanted: Int) throws(SystemError) -> Bool {
+        guard let path else { return false }
+        let claimed = generation.withLock { seen in
+            guard seen < wanted else { return false }
+            seen = wanted
+            return true
+        }
+        guard claimed else { return false }
+        let fresh = try OutputFile.open(path, mode: .append)
+        let old = output.withLock { current in
+            let old = current
+            current = fresh
+            return old
+        }
+        old?.close()
+        return true
     }
 
     /// Writes the line for one response.

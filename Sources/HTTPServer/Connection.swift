@@ -45,6 +45,7 @@ final class Connection {
     var body: [UInt8] = []
     var bodyOffset = 0
     var file: OpenFile?
+    var fileStart: Int64 = 0
     var fileOffset: Int64 = 0
     var fileEnd: Int64 = 0
     /// Body bytes that really went out: what the access log reports.
@@ -77,11 +78,13 @@ final class Connection {
                 body = bytes
             } else {
                 file = openFile
+                fileStart = offset
                 fileOffset = offset
                 fileEnd = offset + length
             }
         case .file(let openFile, let offset, let length):
             file = openFile
+            fileStart = offset
             fileOffset = offset
             fileEnd = offset + length
         }
@@ -90,7 +93,8 @@ final class Connection {
     /// Files up to this size are sent from memory; larger ones with sendfile(2).
     static let smallFileLimit: Int64 = 16384
 
-    /// Reads `length` bytes at `offset`; fewer if the file shrank (the short body then shows it), `nil` on error.
+    /// Reads `length` bytes at `offset`; `nil` on error, or when the file is no longer the version the plan
+    /// was built from (the bytes may mix two versions): the sendfile path then sees the change and resets.
     static func read(_ file: OpenFile, offset: Int64, length: Int) -> [UInt8]? {
         var failed = false
         let bytes = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
@@ -105,7 +109,18 @@ final class Connection {
                 initialized += count
             }
         }
-        return failed ? nil : bytes
+        guard !failed, let now = try? file.status(), file.firstStatus.map(now.isSameVersion(as:)) ?? true else {
+            return nil
+        }
+        return bytes
+    }
+
+    /// Whether the file being sent is no longer the version the head described (rewritten in place,
+    /// truncated or grown since the plan's `fstat`): the bytes sent may then be a mix of two versions.
+    /// A file deleted or renamed meanwhile is unchanged: the open descriptor still reads the old one.
+    func fileChanged() -> Bool {
+        guard let file, let promised = file.firstStatus, let now = try? file.status() else { return false }
+        return !now.isSameVersion(as: promised)
     }
 
     /// Counts `count` bytes taken by a gathered send of the head's rest and then the body's rest.

@@ -35,6 +35,7 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
     private var drainDeadline: Int64 = 0
     private var now: Int64
     private var nextSweep: Int64 = 0
+    private var seenHangups = 0
 
     init(server: Server, stopOnSignals: Bool) throws(SystemError) {
         self.server = server
@@ -54,6 +55,7 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         while true {
             if !draining && (server.isStopping || (stopOnSignals && Signals.stopRequested)) { beginDraining() }
             if draining && (live == 0 || now >= drainDeadline) { break }
+            if stopOnSignals { reopenLogAfterHangup() }
             let count: Int
             do {
                 count = try epoll.wait(into: &events, timeoutMilliseconds: waitTimeout())
@@ -72,6 +74,19 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         }
         for connection in connections { if let connection { close(connection) } }
         epoll.close()
+    }
+
+    /// SIGHUP (logrotate's "postrotate"): reopen the access log by name. The signal interrupts one loop's
+    /// epoll_wait with EINTR, so that loop sees the new count at once; the others on their next wake-up.
+    private func reopenLogAfterHangup() {
+        let hangups = Signals.hangupCount
+        guard hangups != seenHangups else { return }
+        seenHangups = hangups
+        do {
+            try server.accessLog.reopen(generation: hangups)
+        } catch {
+            OutputFile.standardError.write("http-serve: warning: cannot reopen the access log: \(error)\n")
+        }
     }
 
     private func waitTimeout() -> Int32 {
@@ -235,6 +250,9 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
     private func start(_ connection: Connection, _ plan: ResponsePlan) -> Connection.Next {
         connection.load(plan)
         connection.deadline = now + timeoutMilliseconds
+        // Corked, the tail of a file body waits in our send queue until the close (tcp(7) TCP_CORK), so a
+        // reset after a failed identity check (send) still keeps a fast client from reading a whole body.
+        if connection.file != nil { try? connection.socket.setCork(true) }
         return send(connection)
     }
 
@@ -256,18 +274,28 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
                     guard case .processed(let count) = result else { return .write }
                     connection.advance(sent: count)
                 } else if let file = connection.file, connection.fileOffset < connection.fileEnd {
+                    // sendfile(2) reads the file as it is now: a rewrite since the last call would splice
+                    // another version's bytes into this body at the promised length. Stop at once.
+                    if connection.fileOffset > connection.fileStart && connection.fileChanged() {
+                        return resetForChangedFile(connection)
+                    }
                     let want = Int(min(connection.fileEnd - connection.fileOffset, 1 << 30))
                     let result = try connection.socket.sendFile(file, offset: connection.fileOffset, count: want)
                     guard case .processed(let count) = result else { return .write }
                     if count == 0 {
-                        // The file shrank since it was opened: stop here. The body is shorter than its
-                        // Content-Length, which tells the client it is incomplete (RFC 9112 §6.3).
+                        // The file shrank since it was opened: stop here; the identity check below resets
+                        // the connection, and even a FIN would leave the body short of its Content-Length.
                         connection.fileEnd = connection.fileOffset
                         continue
                     }
                     connection.fileOffset += Int64(count)
                     connection.bodySent += Int64(count)
                 } else {
+                    // The whole body is queued, its corked tail not yet on the wire: one last fstat(2) tells
+                    // whether every byte came from the version the head promised.
+                    if connection.file != nil && connection.fileChanged() {
+                        return resetForChangedFile(connection)
+                    }
                     return finish(connection)
                 }
                 connection.deadline = now + timeoutMilliseconds
@@ -278,6 +306,19 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
             record(connection)
             return .close
         }
+    }
+
+    /// The file changed under a response: a clean close would let the client take a mix of two versions
+    /// for the file, so close with a reset instead (`SO_LINGER` 0: RST, unsent bytes dropped; socket(7)).
+    /// The client sees an error, never a complete-looking body; the access log shows the bytes that went out.
+    private func resetForChangedFile(_ connection: Connection) -> Connection.Next {
+        let target = AccessLog.escape(connection.request?.target ?? "?")
+        OutputFile.standardError.write(
+            "http-serve: warning: \(target) changed while being sent to \(connection.peer.host); connection reset\n"
+        )
+        try? connection.socket.setResetOnClose()
+        record(connection)
+        return .close
     }
 
     /// The response is out: log it, then close, lingering if the client may still be sending.

@@ -8,6 +8,9 @@ import Glibc
 /// describes exactly the file that will be sent, even if the path is replaced meanwhile.
 public final class OpenFile: @unchecked Sendable {
     private var descriptor: Int32
+    /// What the first ``status()`` said: the version of the file that a response built from it describes
+    /// (its `Content-Length`, `ETag`, `Last-Modified`). `nil` until ``status()`` was called once.
+    public private(set) var firstStatus: FileStatus?
 
     private init(descriptor: Int32) { self.descriptor = descriptor }
 
@@ -29,13 +32,15 @@ public final class OpenFile: @unchecked Sendable {
         return OpenFile(descriptor: fd)
     }
 
-    /// The status of the open file.
+    /// The status of the open file; the first answer is also kept as ``firstStatus``.
     ///
     /// The corresponding C function is `fstat(2)`.
     public func status() throws(SystemError) -> FileStatus {
         var raw = stat()
         _ = try retryingOnInterrupt("fstat") { fstat(descriptor, &raw) }
-        return FileStatus(raw)
+        let status = FileStatus(raw)
+        if firstStatus == nil { firstStatus = status }
+        return status
     }
 
     /// Reads up to `buffer.count` bytes at `offset`; returns 0 at end of file.

@@ -100,6 +100,15 @@ public final class Socket: @unchecked Sendable {
         try setOption(SOL_SOCKET, SO_LINGER, linger(l_onoff: 1, l_linger: 0), "setsockopt(SO_LINGER)")
     }
 
+    /// Holds back partial segments until the cork is removed or the socket is shut down or closed
+    /// (`TCP_CORK`, tcp(7)): full segments still leave, the unfinished tail waits for the FIN.
+    ///
+    /// The engine corks a file response so the end of its body is still ours when it checks that the file
+    /// did not change while it was sent: a reset then discards the tail instead of racing it to the client.
+    public func setCork(_ on: Bool) throws(SystemError) {
+        try setOption(Int32(IPPROTO_TCP), TCP_CORK, Int32(on ? 1 : 0), "setsockopt(TCP_CORK)")
+    }
+
     /// Sets the blocking timeouts of `recv`/`send` (`SO_RCVTIMEO`, `SO_SNDTIMEO`); `nil` waits forever.
     ///
     /// A blocking call that times out fails with EAGAIN, which the blocking helpers

@@ -1,0 +1,75 @@
+import Sockets
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `OpenFile.firstStatus` and `FileStatus.isSameVersion(as:)`: what the engine uses to notice a file
+/// rewritten in place while it sends it.
+@Suite struct FileVersionTests {
+    /// A fresh file under /tmp holding `contents`; the caller unlinks it.
+    func makeFile(_ contents: String) throws -> String {
+        var template = Array("/tmp/http10-version-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        try #require(fd >= 0)
+        _ = contents.withCString { write(fd, $0, strlen($0)) }
+        _ = Glibc.close(fd)
+        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+
+    func overwrite(_ path: String, _ contents: String, flags: Int32 = O_WRONLY) {
+        let fd = open(path, flags)
+        _ = contents.withCString { write(fd, $0, strlen($0)) }
+        _ = Glibc.close(fd)
+    }
+
+    @Test func firstStatus_isKeptAcrossLaterCalls() throws {
+        let path = try makeFile("one")
+        defer { unlink(path) }
+        let file = try OpenFile.open(FilePath(path))
+        defer { file.close() }
+        #expect(file.firstStatus == nil)
+        let first = try file.status()
+        overwrite(path, "four", flags: O_WRONLY | O_APPEND)
+        let later = try file.status()
+        #expect(file.firstStatus == first)
+        #expect(later.size == 7)
+    }
+
+    @Test func rewriteInPlace_sameSize_isAnotherVersion() throws {
+        let path = try makeFile("abc")
+        defer { unlink(path) }
+        let file = try OpenFile.open(FilePath(path))
+        defer { file.close() }
+        let before = try file.status()
+        #expect(try file.status().isSameVersion(as: before))
+        overwrite(path, "xyz")  // Same size, new bytes: only the nanosecond mtime tells.
+        #expect(try !file.status().isSameVersion(as: before))
+    }
+
+    @Test func unlinkAndRenameOver_leaveTheOpenVersionAlone() throws {
+        let path = try makeFile("abc")
+        let other = try makeFile("other")
+        defer { unlink(path) }
+        let file = try OpenFile.open(FilePath(path))
+        defer { file.close() }
+        let before = try file.status()
+        try FileSystem.rename(FilePath(other), to: FilePath(path))
+        #expect(try file.status().isSameVersion(as: before))
+        try FileSystem.unlink(FilePath(path))
+        #expect(try file.status().isSameVersion(as: before))
+    }
+
+    @Test func setCork_onAConnectedTCPSocket_succeeds() throws {
+        let listener = try Socket(family: .ipv4)
+        defer { listener.close() }
+        try listener.bind(to: try SocketAddress.resolve(host: "127.0.0.1", port: 0, passive: true)[0])
+        try listener.listen(backlog: 1)
+        let client = try Socket(family: .ipv4)
+        defer { client.close() }
+        try client.connect(to: try listener.localAddress(), timeout: .seconds(5))
+        try client.setCork(true)
+        try client.setCork(false)
+    }
+}

@@ -1,0 +1,38 @@
+# A storm of SIGHUP, which http-serve handles (it reopens the access log, for logrotate), during 1,000 requests:
+# every request succeeds with the right bytes (EINTR is handled everywhere), and after the log is renamed
+# the next SIGHUP makes the server write to a new file of the old name, losing no line.
+source "$(dirname "$0")/../lib.sh"
+tmp="$(mktemp -d)"
+storm_pid=""
+trap 'touch "$tmp/stop"; [ -n "$storm_pid" ] && wait "$storm_pid"; stop_server; rm -rf "$tmp"' EXIT
+start_server --root "$WWW" --access-log "$tmp/access.log"
+# Bounded: at most 50,000 signals, and it stops as soon as the requests are done.
+(
+    for _ in $(seq 1 50000); do
+        [ -e "$tmp/stop" ] && exit 0
+        kill -HUP "$SERVER_PID" 2>/dev/null || exit 0
+    done
+) &
+storm_pid=$!
+fetch() {
+    python3 "$REPO_ROOT/scripts/hostile_clients.py" fetch-loop --port "$PORT" --path /logo.png \
+        --expect "$WWW/logo.png" --count 500 --seconds 120
+}
+first="$(fetch)" || fail "requests failed during the SIGHUP storm: $first"
+mv "$tmp/access.log" "$tmp/access.log.1"  # what logrotate does before its postrotate `kill -HUP`
+second="$(fetch)" || fail "requests failed during the SIGHUP storm: $second"
+touch "$tmp/stop"
+wait "$storm_pid"
+storm_pid=""
+echo "$first"
+echo "$second"
+assert_contains "$first" "requests=500 ok=500 failures=0"
+assert_contains "$second" "requests=500 ok=500 failures=0"
+kill -0 "$SERVER_PID" || fail "server died"
+[ -e "$tmp/access.log" ] || fail "no new access.log after the rename and SIGHUP"
+old_lines=$(wc -l <"$tmp/access.log.1")
+new_lines=$(wc -l <"$tmp/access.log")
+echo "lines: rotated $old_lines, new $new_lines"
+assert_equal 1000 $((old_lines + new_lines)) "access-log lines over both files"
+[ "$new_lines" -ge 400 ] || fail "only $new_lines lines went to the reopened log"
+grep -c '"GET /logo.png HTTP/1.0" 200 ' "$tmp/access.log" >/dev/null || fail "malformed lines in the new log"
