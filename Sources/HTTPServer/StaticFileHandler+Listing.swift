@@ -22,7 +22,7 @@ extension StaticFileHandler {
         do {
             entries = try FileSystem.contentsOfDirectory(path)
         } catch {
-            return makeErrorPlan(error.errno == EACCES ? .forbidden : .notFound, now: now)
+            return makeOpenErrorPlan(error.errno, now: now)
         }
         var rows: [ListingRow] = []
         for entry in entries {

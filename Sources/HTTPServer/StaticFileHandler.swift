@@ -184,7 +184,7 @@ public struct StaticFileHandler: Sendable {
             file = try OpenFile.open(path)
             status = try file.status()
         } catch {
-            return makeErrorPlan(error.errno == EACCES ? .forbidden : .notFound, now: now)
+            return makeOpenErrorPlan(error.errno, now: now)
         }
         guard status.kind == .regular else {
             file.close()
@@ -257,6 +257,20 @@ public struct StaticFileHandler: Sendable {
         var plan = makeErrorPlan(.movedPermanently, now: now, detail: "This folder is at \(location)")
         plan.head.headers.add(name: "Location", value: location)
         return plan
+    }
+
+    /// The answer when a file or folder that exists cannot be opened: 403 when we may not read it; 503 with
+    /// `Retry-After` when the process or the system is out of descriptors (EMFILE, ENFILE: open(2)) or
+    /// memory, which says "later" instead of the lie that the file is missing; 404 otherwise (it went away).
+    func makeOpenErrorPlan(_ code: Int32, now: Int64) -> ResponsePlan {
+        switch code {
+        case EACCES, EPERM: return makeErrorPlan(.forbidden, now: now)
+        case EMFILE, ENFILE, ENOMEM:
+            var plan = makeErrorPlan(.serviceUnavailable, now: now)
+            plan.head.headers.add(name: "Retry-After", value: "1")  // RFC 9110 §10.2.3
+            return plan
+        default: return makeErrorPlan(.notFound, now: now)
+        }
     }
 
     /// A small HTML page for `status`; `detail` is escaped.
