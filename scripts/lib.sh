@@ -54,7 +54,14 @@ start_server() {
     BASE="${first#listening on }"
     PORT="${BASE##*:}"
     PORT="${PORT%/}"
-    trap stop_server EXIT
+    # Chain, never replace, a cleanup the caller set before starting the server (temp folders).
+    local previous=""
+    if [ -n "$(trap -p EXIT)" ]; then
+        eval "set -- $(trap -p EXIT)"
+        previous="$3"
+    fi
+    # shellcheck disable=SC2064
+    trap "stop_server; $previous" EXIT
 }
 
 # As nobody (uid/gid 65534, no groups): root reads chmod-000 files, so permission tests must drop root.
