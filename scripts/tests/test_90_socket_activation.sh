@@ -1,8 +1,10 @@
 # systemd socket activation (sd_listen_fds(3)) with systemd-socket-activate(1): http-serve serves the
 # passed socket instead of binding (--port names the very port, so binding it would fail), with two
-# workers sharing it; it survives SIGHUP, stops on SIGTERM with status 0, and rejects bad LISTEN_* input.
+# workers sharing it; logrotate with the shipped config (SIGHUP) makes it reopen the access log while it
+# keeps serving; it stops on SIGTERM with status 0, and rejects bad LISTEN_* input.
 source "$(dirname "$0")/../lib.sh"
 command -v systemd-socket-activate >/dev/null || fail "systemd-socket-activate missing: scripts/install-deps systemd"
+command -v logrotate >/dev/null || fail "logrotate missing: scripts/install-deps logrotate"
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -33,7 +35,8 @@ activate() {
 }
 
 PORT="$(free_port)"
-activate "$PORT" --root "$WWW" --port "$PORT" --workers 2
+ACCESS="$(mktemp -d)"
+activate "$PORT" --root "$WWW" --port "$PORT" --workers 2 --access-log "$ACCESS/access.log"
 [ -s "$LOG" ] && fail "http-serve started before the first connection: $(cat "$LOG")"
 
 # The first connection starts http-serve; it waits in the passed socket's queue and gets its answer.
@@ -42,6 +45,7 @@ code="$(curl -sS --max-time 10 -o "$body" -w '%{http_code}' "http://127.0.0.1:$P
 assert_equal 200 "$code" "first request through the passed socket"
 assert_equal_files "$WWW/hello.txt" "$body"
 assert_equal "listening on http://127.0.0.1:$PORT/" "$(head -n 1 "$LOG")" "first line"
+assert_contains "$(cat "$ACCESS/access.log")" '"GET /hello.txt HTTP/1.1" 200 69' "access log"
 grep -q "error" "$ERR" && fail "stderr has an error: $(cat "$ERR")"
 
 # The server process: systemd-socket-activate's child, or itself after exec.
@@ -60,10 +64,22 @@ codes="$(seq 1 60 | xargs -P 20 -I{} curl -sS --max-time 10 -o /dev/null -w '%{h
 assert_equal " 60 200 $(stat -c %s "$WWW/logo.png")" "$codes" "concurrent requests"
 [ "$(ls "/proc/$SERVE_PID/task" | wc -l)" -ge 2 ] || fail "fewer than 2 threads with --workers 2"
 
-# SIGHUP (logrotate's signal) does not stop it; SIGTERM does, with status 0.
-kill -HUP "$SERVE_PID"
-sleep 0.2
+# logrotate with the shipped scripts/systemd/http-serve.logrotate (its path and its postrotate pointed at
+# this server): it renames the log and sends SIGHUP; the server goes on serving the passed socket and
+# writes to a new file of the old name.
+sed -e "s|/var/log/http-serve/access.log|$ACCESS/access.log|" \
+    -e "s|systemctl reload http-serve.service.*|kill -HUP $SERVE_PID|" \
+    "$REPO_ROOT/scripts/systemd/http-serve.logrotate" >"$ACCESS/logrotate.conf"
+rotated="$(logrotate -v -f -s "$ACCESS/state" "$ACCESS/logrotate.conf" 2>&1)" || fail "logrotate failed: $rotated"
+grep -q "^error" <<<"$rotated" && fail "logrotate: $rotated"
+[ -e "$ACCESS/access.log.1" ] || fail "logrotate did not rotate: $rotated"
+for _ in $(seq 1 100); do [ -e "$ACCESS/access.log" ] && break; sleep 0.05; done
 assert_equal 200 "$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/")" "after SIGHUP"
+for _ in $(seq 1 100); do grep -q '"GET / HTTP/1.1" 200' "$ACCESS/access.log" 2>/dev/null && break; sleep 0.05; done
+assert_equal 1 "$(grep -c '"GET / HTTP/1.1" 200' "$ACCESS/access.log")" "request after SIGHUP in the reopened log"
+assert_equal 61 "$(wc -l <"$ACCESS/access.log.1")" "lines in the rotated log (1 + 60 before the SIGHUP)"
+rm -rf "$ACCESS"
+# SIGTERM stops it with status 0.
 kill -TERM "$SERVE_PID"
 if [ "$SERVE_PID" = "$ACT_PID" ]; then
     wait "$ACT_PID"
