@@ -30,8 +30,11 @@ extension StaticFileHandler {
             // the listing offers exactly what a GET would serve.
             guard let status = entry.status, status.kind == .regular || status.kind == .directory else { continue }
             if isHidden(target.segments + [entry.name]) { continue }
-            guard let real = try? FileSystem.realPath(path.appending(entry.name)), real.isWithin(realRoot) else {
-                continue
+            // The folder itself is inside the root, so only a link can lead out of it.
+            if entry.mayBeSymbolicLink {
+                guard let real = try? FileSystem.realPath(path.appending(entry.name)), real.isWithin(realRoot),
+                    !isHidden(relativeSegments(real))
+                else { continue }
             }
             rows.append(
                 ListingRow(

@@ -171,7 +171,7 @@ public struct StaticFileHandler: Sendable {
     static let wellKnown = Array(".well-known".utf8)
 
     /// The segments of a real path below the real root.
-    private func relativeSegments(_ real: FilePath) -> [[UInt8]] {
+    func relativeSegments(_ real: FilePath) -> [[UInt8]] {
         let base = realRoot.bytes.last == UInt8(ascii: "/") ? realRoot.bytes.count - 1 : realRoot.bytes.count
         return real.bytes.dropFirst(base).split(separator: UInt8(ascii: "/")).map(Array.init)
     }

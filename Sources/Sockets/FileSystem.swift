@@ -8,6 +8,9 @@ public struct DirectoryEntry: Sendable, Equatable {
     public var name: [UInt8]
     /// The status of what the entry points to; `nil` if it could not be read (a dangling link).
     public var status: FileStatus?
+    /// Whether the entry itself may be a symbolic link (`d_type` is `DT_LNK`, or `DT_UNKNOWN` on file
+    /// systems that do not fill it in), so callers only resolve the entries that need it.
+    public var mayBeSymbolicLink: Bool = true
 }
 
 /// Path-based file-system queries: `stat`, `realpath`, directory listing, access checks.
@@ -64,7 +67,14 @@ public enum FileSystem {
                 Array(raw.prefix { $0 != 0 })
             }
             if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
-            entries.append(DirectoryEntry(name: name, status: try? status(of: path.appending(name))))
+            let type = entry.pointee.d_type
+            entries.append(
+                DirectoryEntry(
+                    name: name,
+                    status: try? status(of: path.appending(name)),
+                    mayBeSymbolicLink: type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN)
+                )
+            )
         }
     }
 }

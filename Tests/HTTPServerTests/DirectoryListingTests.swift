@@ -17,6 +17,7 @@ import Glibc
         tree.file(".env", "SECRET=1", mtime: fixtureMTime)
         tree.symlink("out", to: "/etc")
         tree.symlink("dangling", to: "/no/such/file")
+        tree.symlink("envlink", to: ".env")
         tree.folder("sub")
         tree.file("sub/x \"y\".txt", "x", mtime: fixtureMTime)
         tree.setMTime("sub", fixtureMTime)
