@@ -8,15 +8,7 @@ func withConfiguredServer<R>(
     _ configure: (inout ServerConfiguration) -> Void,
     _ body: (Server) throws -> R
 ) throws -> R {
-    var configuration = ServerConfiguration()
-    configuration.root = wwwPath
-    configuration.port = 0
-    configuration.accessLog = .none
-    configure(&configuration)
-    let server = try Server(configuration: configuration)
-    try Threads.detach { try? server.run() }
-    defer { server.stop() }
-    return try body(server)
+    try withEngine(root: wwwPath, configure, body)
 }
 
 /// Sends `request` without half-closing, then reads until the server closes (or 10 s pass).

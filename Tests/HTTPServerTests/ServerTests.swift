@@ -14,14 +14,7 @@ let wwwPath: String = {
 /// Starts a server on 127.0.0.1 port 0 for the duration of `body`.
 @discardableResult
 func withServer<R>(root: String = wwwPath, _ body: (Server) throws -> R) throws -> R {
-    var configuration = ServerConfiguration()
-    configuration.root = root
-    configuration.port = 0
-    configuration.accessLog = .none
-    let server = try Server(configuration: configuration)
-    try Threads.detach { try? server.run() }
-    defer { server.stop() }
-    return try body(server)
+    try withEngine(root: root, { _ in }, body)
 }
 
 func readFile(_ path: String) throws -> [UInt8] {
