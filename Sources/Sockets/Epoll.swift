@@ -52,7 +52,7 @@ public final class Epoll: @unchecked Sendable {
     }
 
     deinit {
-        if descriptor >= 0 { _ = Glibc.close(descriptor) }
+        close()
     }
 
     /// Starts watching `socket` for `events`.
@@ -121,9 +121,6 @@ public final class Epoll: @unchecked Sendable {
 
     /// Closes the epoll descriptor; calling it again does nothing. Never retried (see ``Socket/close()``).
     public func close() {
-        guard descriptor >= 0 else { return }
-        let fd = descriptor
-        descriptor = -1
-        _ = Glibc.close(fd)
+        closeOnce(&descriptor)
     }
 }

@@ -20,7 +20,7 @@ public final class EventNotifier: @unchecked Sendable {
     }
 
     deinit {
-        if descriptor >= 0 { _ = Glibc.close(descriptor) }
+        close()
     }
 
     /// Makes the notifier readable. Safe from any thread; failures (a counter at its maximum) are harmless.
@@ -37,9 +37,6 @@ public final class EventNotifier: @unchecked Sendable {
 
     /// Closes the descriptor; calling it again does nothing.
     public func close() {
-        guard descriptor >= 0 else { return }
-        let fd = descriptor
-        descriptor = -1
-        _ = Glibc.close(fd)
+        closeOnce(&descriptor)
     }
 }

@@ -15,7 +15,7 @@ public final class OpenFile: @unchecked Sendable {
     private init(descriptor: Int32) { self.descriptor = descriptor }
 
     deinit {
-        if descriptor >= 0 { _ = Glibc.close(descriptor) }
+        close()
     }
 
     /// Opens `path` read-only and close-on-exec.
@@ -71,9 +71,6 @@ public final class OpenFile: @unchecked Sendable {
 
     /// Closes the descriptor; calling it again does nothing. Never retried (see `Socket.close()`).
     public func close() {
-        guard descriptor >= 0 else { return }
-        let fd = descriptor
-        descriptor = -1
-        _ = Glibc.close(fd)
+        closeOnce(&descriptor)
     }
 }

@@ -15,7 +15,7 @@ public final class OutputFile: @unchecked Sendable {
     }
 
     deinit {
-        if owned && descriptor >= 0 { _ = Glibc.close(descriptor) }
+        close()
     }
 
     /// Standard output (descriptor 1), borrowed.
@@ -96,9 +96,7 @@ public final class OutputFile: @unchecked Sendable {
 
     /// Closes an owned descriptor; borrowed streams stay open.
     public func close() {
-        guard owned, descriptor >= 0 else { return }
-        let fd = descriptor
-        descriptor = -1
-        _ = Glibc.close(fd)
+        guard owned else { return }
+        closeOnce(&descriptor)
     }
 }

@@ -41,7 +41,7 @@ public final class Socket: @unchecked Sendable {
 
     deinit {
         // The safety net for ownership: a socket nobody closed is closed here, once.
-        if descriptor >= 0 { _ = Glibc.close(descriptor) }
+        close()
     }
 
     /// Whether ``close()`` has not been called yet.
@@ -323,9 +323,6 @@ public final class Socket: @unchecked Sendable {
     ///
     /// The corresponding C function is `close(2)`.
     public func close() {
-        guard descriptor >= 0 else { return }
-        let fd = descriptor
-        descriptor = -1
-        _ = Glibc.close(fd)
+        closeOnce(&descriptor)
     }
 }

@@ -64,6 +64,18 @@ func retryingOnInterrupt<T: FixedWidthInteger>(_ call: String, _ body: () -> T) 
     }
 }
 
+/// Closes `descriptor` if it is still open and marks it closed (-1), so the owner closes it exactly once.
+///
+/// Not retried on EINTR: Linux releases the descriptor even then (close(2), "Dealing with error returns
+/// from close()"), and a retry could close a descriptor another thread just opened.
+@inline(__always)
+func closeOnce(_ descriptor: inout Int32) {
+    guard descriptor >= 0 else { return }
+    let fd = descriptor
+    descriptor = -1
+    _ = Glibc.close(fd)
+}
+
 /// Stops the program for an errno that can only mean a bug in our own code.
 ///
 /// `EBADF` and `EFAULT` say we passed a closed descriptor or a bad pointer;
