@@ -28,7 +28,7 @@ public final class TestServer: Sendable {
     /// What the loop's thread reports; a separate object, so the thread does not keep `self` alive.
     private final class State: Sendable {
         let finished = Atomic<Bool>(false)
-        let error = Mutex<(any Error)?>(nil)
+        let error = Locked<(any Error)?>(nil)
     }
 
     /// Starts serving `root` on `host`, port `port`, before returning.

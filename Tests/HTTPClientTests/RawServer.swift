@@ -1,6 +1,5 @@
 import HTTPCore
 import Sockets
-import Synchronization
 
 /// A throwaway server that misbehaves on purpose: it accepts up to `connections` connections one after
 /// another, reads each request head (and a `Content-Length` body), records it, and answers with whatever
@@ -20,8 +19,8 @@ final class RawServer: Sendable {
 
     let port: UInt16
     let host: String
-    private let requests = Mutex<[String]>([])
-    private let halfCloses = Mutex<[Int: Bool]>([:])
+    private let requests = Locked<[String]>([])
+    private let halfCloses = Locked<[Int: Bool]>([:])
 
     /// The request heads and bodies received so far, as ISO-8859-1 text.
     var received: [String] { requests.withLock { $0 } }

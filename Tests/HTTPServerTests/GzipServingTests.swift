@@ -2,7 +2,6 @@ import Gzip
 import HTTPCore
 import HTTPServer
 import Sockets
-import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -434,8 +433,8 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
 
 /// A value several test threads update.
 final class Shared<Value: Sendable>: Sendable {
-    let value: Mutex<Value>
-    init(_ initial: Value) { value = Mutex(initial) }
+    let value: Locked<Value>
+    init(_ initial: Value) { value = Locked(initial) }
 }
 
 /// Runs `body` on `count` threads at once and waits (at most 60 s) for all of them; rethrows the first failure.
