@@ -39,7 +39,7 @@ public struct ClientOptions: Sendable {
     /// Half-close after the request (`shutdown(SHUT_WR)`), the HTTP/1.0 way of saying "that was all".
     public var halfClose: Bool = true
     /// The `User-Agent` value.
-    public var userAgent: String = "http-fetch/\(http10ClientVersion)"
+    public var userAgent: String = "http-fetch/\(http10Version)"
     /// Accept a reply without a status line as an HTTP/0.9 body (curl's `--http0.9`).
     public var allowHTTP09: Bool = false
     /// Send every request to this HTTP proxy, in absolute form (RFC 9112 §3.2.2).
@@ -50,9 +50,6 @@ public struct ClientOptions: Sendable {
     /// The defaults: any family, 300 s connect timeout (curl's), half-close on, no proxy.
     public init() {}
 }
-
-/// The version of http-fetch.
-public let http10ClientVersion = "0.2.0"
 
 /// The outcome of a fetch whose body went to a sink.
 public struct FetchResult: Sendable {

@@ -43,6 +43,3 @@ public struct ServerConfiguration: Sendable {
     /// The defaults: `www` on 127.0.0.1:8080, 10 s timeout.
     public init() {}
 }
-
-/// The version of both programs.
-public let http10Version = "0.1.0"

@@ -21,7 +21,7 @@ struct FetchCommand: ParsableCommand {
               http-fetch -d 'a=1&b=2' http://h/form         POST form data
               http-fetch -s -o /dev/null -w '%{http_code}\\n' http://h/
             """,
-        version: http10ClientVersion
+        version: http10Version
     )
 
     @Argument(help: "The http:// URL to fetch (a URL without a scheme is taken as http://).") var url: String

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HTTPCore
 import HTTPServer
 import Sockets
 

@@ -61,7 +61,7 @@ func withRawServer<R>(reply: [UInt8], _ body: (UInt16) throws -> R) throws -> R 
         let head = Client().makeRequestHead(FetchRequest(url: try HTTPURL(parsing: "http://h:81/p")))
         #expect(
             String(latin1: head.serialized())
-                == "GET /p HTTP/1.0\r\nHost: h:81\r\nUser-Agent: http-fetch/\(http10ClientVersion)\r\nAccept: */*\r\n\r\n"
+                == "GET /p HTTP/1.0\r\nHost: h:81\r\nUser-Agent: http-fetch/\(http10Version)\r\nAccept: */*\r\n\r\n"
         )
     }
 

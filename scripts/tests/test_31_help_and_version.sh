@@ -13,4 +13,6 @@ done
 for flag in --dotfiles --no-listing; do
     printf '%s\n' "$help" | grep -q -- "$flag [^-]*(default: off" || fail "$flag has no default in --help"
 done
-assert_equal "0.1.0" "$("$HTTP_SERVE" --version)"
+assert_equal "0.3.0" "$("$HTTP_SERVE" --version)"
+# Both commands report the one version (HTTPCore's http10Version).
+assert_equal "0.3.0" "$("$HTTP_FETCH" --version)" "http-fetch --version"
