@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every scenario in scripts/tests against the built binaries, one process each, and
-# ends with "scripts: N passed, M failed". Usage: scripts/run-tests.sh [NAME-FILTER]
+# ends with "scripts: N passed, N failed, N skipped". A test that cannot run prints "skipped: REASON"
+# and exits 77 (automake's convention): it counts as skipped, never as passed.
+# Usage: scripts/run-tests.sh [NAME-FILTER]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 swift build 2>&1 | tail -n 1 || exit 1
@@ -9,15 +11,21 @@ export HTTP_SERVE="$bin/http-serve" HTTP_FETCH="$bin/http-fetch"
 
 passed=0
 failed=0
+skipped=0
 failures=()
 for test in scripts/tests/test_*.sh; do
     name="$(basename "$test" .sh)"
     if [ -n "${1:-}" ] && [[ "$name" != *"$1"* ]]; then continue; fi
     log="$(mktemp)"
     start=$(date +%s%N)
-    if timeout 300 bash "$test" >"$log" 2>&1; then
+    code=0
+    timeout 300 bash "$test" >"$log" 2>&1 || code=$?
+    if [ "$code" -eq 0 ]; then
         passed=$((passed + 1))
         printf 'ok    %s (%d ms)\n' "$name" $((($(date +%s%N) - start) / 1000000))
+    elif [ "$code" -eq 77 ]; then
+        skipped=$((skipped + 1))
+        printf 'SKIP  %s: %s\n' "$name" "$(grep -m 1 '^skipped: ' "$log" | sed 's/^skipped: //')"
     else
         failed=$((failed + 1))
         failures+=("$name")
@@ -27,5 +35,5 @@ for test in scripts/tests/test_*.sh; do
     rm -f "$log"
 done
 [ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
-echo "scripts: $passed passed, $failed failed"
+echo "scripts: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
