@@ -16,7 +16,8 @@ let package = Package(
     targets: [
         // The only module that calls libc socket, file-descriptor and signal functions.
         // Linux-only declarations Glibc's module lacks (accept4, epoll, sendfile).
-        .target(name: "CSystem"),
+        // libxcrypt's crypt(3) (Debian libcrypt-dev) verifies htpasswd hashes for --auth-file.
+        .target(name: "CSystem", linkerSettings: [.linkedLibrary("crypt")]),
         .target(name: "Sockets", dependencies: ["CSystem"]),
         // Pure HTTP/1.0 values, parsers and serializers: never sees a file descriptor.
         .target(name: "HTTPCore"),

@@ -1,5 +1,7 @@
 #define _GNU_SOURCE
+#include <crypt.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <stdint.h>
 #include <string.h>
@@ -102,4 +104,19 @@ long long csystem_raise_nofile_limit(unsigned long long wanted) {
         }
     }
     return limit.rlim_cur == RLIM_INFINITY ? (long long)INT64_MAX : (long long)limit.rlim_cur;
+}
+
+int csystem_crypt(const char *phrase, const char *setting, char *output, size_t size) {
+    // crypt_data is about 32 KiB: on the heap, so an event loop's stack never has to hold it.
+    struct crypt_data *data = calloc(1, sizeof(struct crypt_data));
+    if (data == NULL) return -1;
+    const char *result = crypt_r(phrase, setting, data);
+    // libxcrypt returns NULL or a string starting with '*' for an invalid setting (crypt(3)).
+    int status = -1;
+    if (result != NULL && result[0] != '*' && strlen(result) < size) {
+        strcpy(output, result);
+        status = 0;
+    }
+    free(data);
+    return status;
 }

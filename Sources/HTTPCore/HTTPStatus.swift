@@ -23,6 +23,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     public static let temporaryRedirect = HTTPStatus(307, "Temporary Redirect")
     public static let permanentRedirect = HTTPStatus(308, "Permanent Redirect")
     public static let badRequest = HTTPStatus(400, "Bad Request")
+    public static let unauthorized = HTTPStatus(401, "Unauthorized")
     public static let forbidden = HTTPStatus(403, "Forbidden")
     public static let notFound = HTTPStatus(404, "Not Found")
     public static let requestTimeout = HTTPStatus(408, "Request Timeout")
@@ -38,7 +39,8 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
 
     static let known: [HTTPStatus] = [
         .ok, .partialContent, .movedPermanently, .found, .seeOther, .notModified, .temporaryRedirect,
-        .permanentRedirect, .badRequest, .forbidden, .notFound, .requestTimeout, .preconditionFailed, .contentTooLarge,
+        .permanentRedirect, .badRequest, .unauthorized, .forbidden, .notFound, .requestTimeout, .preconditionFailed,
+        .contentTooLarge,
         .uriTooLong,
         .rangeNotSatisfiable, .requestHeaderFieldsTooLarge, .internalServerError, .notImplemented,
         .serviceUnavailable, .httpVersionNotSupported,

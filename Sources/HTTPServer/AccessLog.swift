@@ -62,6 +62,7 @@ public final class AccessLog: Sendable {
     /// Writes the line for one response.
     public func record(
         client: String,
+        user: String? = nil,
         request: HTTPRequest?,
         rawRequestLine: String?,
         status: Int,
@@ -69,7 +70,9 @@ public final class AccessLog: Sendable {
         now: Int64
     ) {
         var line = client
-        line += " - - [" + Self.commonLogDate(now) + "] \""
+        // CLF's third field is the authenticated user (RFC 7617); escaped like every request-borne value.
+        line += " - " + (user.map { $0.isEmpty ? "-" : Self.escape($0) } ?? "-")
+        line += " [" + Self.commonLogDate(now) + "] \""
         line += Self.escape(request?.requestLine ?? rawRequestLine ?? "")
         line += "\" \(status) \(bytesSent) \""
         line += Self.escape(request?.headers["Referer"] ?? "-") + "\" \""

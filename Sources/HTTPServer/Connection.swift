@@ -51,6 +51,8 @@ final class Connection {
     /// Body bytes that really went out: what the access log reports.
     var bodySent: Int64 = 0
     var logged = false
+    /// The user that Basic authentication let in, for the access log's third field.
+    var user: String?
 
     init(socket: Socket, peer: SocketAddress, deadline: Int64) {
         self.socket = socket

@@ -18,6 +18,8 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
     static let acceptBackoffMilliseconds: Int64 = 100
 
     private let server: Server
+    /// Basic authentication, when on: checked after the head parses, before the handler.
+    private let auth: BasicAuth?
     private let epoll: Epoll
     private let stopOnSignals: Bool
     private let timeoutMilliseconds: Int64
@@ -45,6 +47,7 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         self.timeoutMilliseconds = max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
         self.parser = server.configuration.limits
         self.logging = server.configuration.accessLog != .none
+        self.auth = server.configuration.auth
         self.now = MonotonicClock.milliseconds()
         try epoll.add(server.notifier, token: Self.notifierToken)
         resumeListening()
@@ -238,6 +241,19 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
                         connection.received.count > headLength
                         || request.headers["Transfer-Encoding"] != nil
                         || (request.headers["Content-Length"].map { $0 != "0" } ?? false)
+                    if let auth {
+                        switch auth.decide(authorization: request.headers["Authorization"]) {
+                        case .allowed(let user):
+                            connection.user = user
+                        case .denied:
+                            let plan = server.handler.unauthorized(
+                                request,
+                                challenge: auth.challenge,
+                                now: WallClock.secondsSinceEpoch()
+                            )
+                            return start(connection, plan)
+                        }
+                    }
                     return start(connection, server.handler.respond(to: request, now: WallClock.secondsSinceEpoch()))
                 } catch {
                     return start(connection, server.handler.respond(to: error, now: WallClock.secondsSinceEpoch()))
@@ -392,6 +408,7 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         guard logging else { return }  // Building a line nobody reads costs more than the rest of a small request.
         server.accessLog.record(
             client: connection.peer.host,
+            user: connection.user,
             request: connection.request,
             rawRequestLine: connection.request == nil ? Server.firstLine(connection.received) : nil,
             status: connection.status,

@@ -33,6 +33,9 @@ public struct ServerConfiguration: Sendable {
     /// Whether a folder without `index.html` gets an HTML listing (otherwise 404).
     public var listing: Bool = true
 
+    /// Basic authentication: when set, every request needs valid credentials or gets 401.
+    public var auth: BasicAuth? = nil
+
     /// Where access-log lines are written.
     public enum AccessLogDestination: Sendable, Equatable {
         case standardOutput

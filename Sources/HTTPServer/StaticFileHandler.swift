@@ -99,6 +99,16 @@ public struct StaticFileHandler: Sendable {
         makeErrorPlan(error.status, now: now)
     }
 
+    /// The 401 for a request without valid credentials (RFC 9110 §15.5.2: with a `WWW-Authenticate`
+    /// challenge). The same page whatever was wrong, so it tells nothing about which users exist.
+    public func unauthorized(_ request: HTTPRequest, challenge: String, now: Int64) -> ResponsePlan {
+        var plan = makeErrorPlan(.unauthorized, now: now)
+        plan.head.headers.add(name: "WWW-Authenticate", value: challenge)
+        if request.isSimpleRequest { plan.sendsHead = false }
+        if request.method == .head { plan.body = .none }
+        return plan
+    }
+
     private func makePlan(for request: HTTPRequest, now: Int64) -> ResponsePlan {
         guard request.method == .get || request.method == .head else {
             var plan = makeErrorPlan(.notImplemented, now: now)

@@ -41,6 +41,10 @@ struct ServeCommand: ParsableCommand {
     var noGzip = false
     @Option(help: "gzip compression level (1-9).") var gzipLevel: Int = 6
     @Option(help: "Memory for cached gzip bodies, in MiB (0-65536).") var gzipCacheMb: Int = 64
+    @Option(help: "Require this user and password (Basic authentication), as USER:PASSWORD.") var auth: String?
+    @Option(help: "Require a user of this htpasswd file (bcrypt from htpasswd -B, or sha512-crypt $6$).")
+    var authFile: String?
+    @Option(help: "The realm named in the 401 challenge (default: the host name).") var authRealm: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535, got \(port)") }
@@ -68,6 +72,37 @@ struct ServeCommand: ParsableCommand {
         }
     }
 
+    /// The Basic authentication table from --auth and --auth-file; `nil` when neither is given.
+    func makeAuth() throws -> BasicAuth? {
+        guard auth != nil || authFile != nil else { return nil }
+        var users: [String: BasicAuth.Secret] = [:]
+        if let authFile {
+            let text: String
+            do {
+                let file = try OpenFile.open(FilePath(authFile))
+                defer { file.close() }
+                text = String(decoding: try file.readAll(), as: UTF8.self)
+            } catch {
+                throw BasicAuth.ConfigurationError(description: "--auth-file '\(authFile)': \(error)")
+            }
+            users = try BasicAuth.parseHtpasswd(text, file: authFile)
+        }
+        if let auth {
+            let (user, secret) = try BasicAuth.plainUser(auth)
+            users[user] = secret
+        }
+        let realm = authRealm ?? PasswordHash.hostName() ?? "http-serve"
+        return BasicAuth(realm: realm, users: users, crypt: { PasswordHash.crypt($0, setting: $1) })
+    }
+
+    /// Passwords sent over plain HTTP to a non-loopback address travel in clear.
+    func authWarning() -> String? {
+        guard auth != nil || authFile != nil else { return nil }
+        let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        guard !loopback else { return nil }
+        return "http-serve: warning: --auth on plain HTTP on \(host): passwords travel in clear\n"
+    }
+
     func makeConfiguration() -> ServerConfiguration {
         var configuration = ServerConfiguration()
         configuration.root = root
@@ -91,13 +126,16 @@ struct ServeCommand: ParsableCommand {
         Signals.installHandlers()
         let server: Server
         do {
-            server = try Server(configuration: makeConfiguration(), listener: try Server.takeActivatedListener())
+            var configuration = makeConfiguration()
+            configuration.auth = try makeAuth()
+            server = try Server(configuration: configuration, listener: try Server.takeActivatedListener())
         } catch {
             OutputFile.standardError.write("http-serve: error: \(error)\n")
             throw ExitCode(1)
         }
         // The first line on stdout; scripts read the port from it. write(2) is unbuffered: it is out at once.
         OutputFile.standardOutput.write("listening on \(server.url)\n")
+        if let warning = authWarning() { OutputFile.standardError.write(warning) }
         try server.run(stopOnSignals: true)
     }
 

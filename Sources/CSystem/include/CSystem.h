@@ -57,4 +57,8 @@ int csystem_available_cpus(void);
 /// Returns the soft limit in force afterwards, or -1 with errno set.
 long long csystem_raise_nofile_limit(unsigned long long wanted);
 
+/// crypt_r(3) (libxcrypt): hashes `phrase` with the method and salt of `setting` into `output` (`size` bytes,
+/// NUL-terminated). Returns 0, or -1 when the setting is invalid or the result does not fit.
+int csystem_crypt(const char *phrase, const char *setting, char *output, size_t size);
+
 #endif
