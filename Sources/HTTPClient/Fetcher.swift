@@ -242,7 +242,7 @@ struct Transfer {
         /// The head whose body is being read (`nil` until the body is accepted).
         var head: HTTPResponseHead?
         /// How that body is delimited.
-        var framing: ResponseReader.Framing = .none
+        var framing: BodyFraming = .none
         /// Body bytes received on the wire, over the response and its continuation after a cut.
         var wireBytes: Int64 = 0
         /// When continuing a cut body: why the answer to the `Range` request could not be appended.

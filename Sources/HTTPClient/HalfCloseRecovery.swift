@@ -61,10 +61,12 @@ public enum HalfCloseRecovery {
                 completeLength = length
             case 206:
                 // RFC 9110 §14.4: a 206 for a single range names its place and the complete length.
-                guard let range = HalfCloseRecovery.contentRange(head.headers["Content-Range"]),
-                    let complete = range.completeLength, range.last - range.first + 1 == length
+                guard
+                    case .bytes(let first, let last, let complete?) = head.headers["Content-Range"].flatMap(
+                        ContentRange.init(parsing:)
+                    ), last - first + 1 == length
                 else { return nil }
-                start = range.first
+                start = first
                 completeLength = complete
             default:
                 return nil
@@ -102,13 +104,19 @@ public enum HalfCloseRecovery {
     public static func verdict(for head: HTTPResponseHead, continuing cut: Cut) -> Verdict {
         let code = head.status.code
         guard code == 206 else { return .refuse("the server answered \(code) \(head.status.reasonPhrase), not 206") }
-        guard let range = contentRange(head.headers["Content-Range"]) else {
+        guard
+            case .bytes(let first, let last, let complete) = head.headers["Content-Range"].flatMap(
+                ContentRange.init(parsing:)
+            )
+        else {
             return .refuse("206 without a single-range Content-Range ('\(head.headers["Content-Range"] ?? "")')")
         }
-        let expected = "bytes \(cut.resumeAt)-\(cut.completeLength - 1)/\(cut.completeLength)"
-        guard range.first == cut.resumeAt, range.last == cut.completeLength - 1,
-            range.completeLength == cut.completeLength
-        else {
+        let expected = ContentRange.bytes(
+            first: cut.resumeAt,
+            last: cut.completeLength - 1,
+            completeLength: cut.completeLength
+        )
+        guard first == cut.resumeAt, last == cut.completeLength - 1, complete == cut.completeLength else {
             return .refuse("Content-Range '\(head.headers["Content-Range"] ?? "")' instead of '\(expected)'")
         }
         // The 206 must name the same validator (RFC 9110 §15.3.7 asks a server to send it as a 200 would):
@@ -164,20 +172,6 @@ public enum HalfCloseRecovery {
             sent - changed >= 1
         else { return nil }
         return .lastModified(modified)
-    }
-
-    /// A single-range `Content-Range: bytes FIRST-LAST/COMPLETE` (COMPLETE may be `*`, then `nil`), RFC 9110 §14.4.
-    public static func contentRange(_ value: String?) -> (first: Int64, last: Int64, completeLength: Int64?)? {
-        guard let value = value?.trimmingWhitespace(), value.lowercased().hasPrefix("bytes ") else { return nil }
-        let spec = value.dropFirst(6).trimmingPrefix(" ")
-        let parts = spec.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return nil }
-        let bounds = parts[0].split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-        guard bounds.count == 2, let first = Int64(bounds[0]), let last = Int64(bounds[1]), first >= 0, last >= first
-        else { return nil }
-        if parts[1] == "*" { return (first, last, nil) }
-        guard let complete = Int64(parts[1]), complete > last else { return nil }
-        return (first, last, complete)
     }
 
     /// The content coding of `head`, lower case; `nil` for none or `identity`.

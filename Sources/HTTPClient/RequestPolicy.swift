@@ -92,7 +92,7 @@ public enum RequestPolicy {
     public static func bypassesProxy(host: String, noProxy: String) -> Bool {
         let host = host.lowercased()
         for raw in noProxy.split(separator: ",") {
-            var entry = raw.trimmingCharacters()
+            var entry = raw.trimmingWhitespace().lowercased()
             if entry == "*" { return true }
             if entry.hasPrefix("[") && entry.hasSuffix("]") { entry = String(entry.dropFirst().dropLast()) }
             if entry.hasPrefix(".") { entry.removeFirst() }
@@ -142,20 +142,18 @@ public enum RequestPolicy {
     /// - 416 whose `Content-Range: bytes */LEN` equals `offset`: the file is already complete.
     /// - Anything else would corrupt the file: exit 33.
     public static func resumeVerdict(for head: HTTPResponseHead, offset: Int64) -> ResumeVerdict {
-        let range = head.headers["Content-Range"]?.trimmingWhitespace() ?? ""
+        let field = head.headers["Content-Range"]?.trimmingWhitespace() ?? ""
+        let range = ContentRange(parsing: field)
         switch head.status.code {
         case 206:
-            // RFC 9110 §14.4: Content-Range = "bytes" SP first-pos "-" last-pos "/" ( complete-length / "*" )
-            guard range.lowercased().hasPrefix("bytes "), let dash = range.firstIndex(of: "-"),
-                let first = Int64(range[range.index(range.startIndex, offsetBy: 6)..<dash].trimmingCharacters())
-            else { return .refuse("206 without a usable Content-Range ('\(range)')") }
+            guard case .bytes(let first, _, _) = range else {
+                return .refuse("206 without a usable Content-Range ('\(field)')")
+            }
             guard first == offset else { return .refuse("the server sent bytes from \(first), not from \(offset)") }
             return .append
         case 416:
-            if range.lowercased().hasPrefix("bytes */"), let length = Int64(range.dropFirst(8)), length == offset {
-                return .complete
-            }
-            return .refuse("the server answered 416 Range Not Satisfiable (Content-Range '\(range)')")
+            if range == .unsatisfied(completeLength: offset) { return .complete }
+            return .refuse("the server answered 416 Range Not Satisfiable (Content-Range '\(field)')")
         case 200..<300:
             return .refuse("the server does not support byte ranges (status \(head.status.code))")
         default:

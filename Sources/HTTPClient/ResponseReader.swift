@@ -21,32 +21,13 @@ struct ResponseReader {
     /// Frees the receive buffer.
     func release() { buffer.deallocate() }
 
-    /// How the body of a response is delimited (RFC 9112 §6.3).
-    enum Framing: Equatable {
-        case none
-        case length(Int64)
-        case chunked
-        case untilClose
-    }
-
     /// The framing of `head`'s body; `isHead` when the request was HEAD.
-    static func framing(of head: HTTPResponseHead, isHead: Bool) throws(FetchError) -> Framing {
-        // RFC 9112 §6.3 (1): no body after HEAD, 1xx, 204 and 304 whatever the headers say.
-        let code = head.status.code
-        if isHead || code / 100 == 1 || code == 204 || code == 304 { return .none }
-        // RFC 9112 §6.3 (4): chunked as the final coding wins over any Content-Length.
-        let codings = head.headers.values(for: "Transfer-Encoding").flatMap { $0.split(separator: ",") }
-        if let last = codings.last, last.trimmingCharacters() == "chunked" { return .chunked }
-        let lengths = head.headers.values(for: "Content-Length").flatMap { $0.split(separator: ",") }
-        if let first = lengths.first {
-            // RFC 9112 §6.3 (5): repeated values must all agree, or the framing cannot be trusted.
-            let values = lengths.map { Int64($0.trimmingCharacters()) }
-            guard let value = values[0], value >= 0, values.allSatisfy({ $0 == value }) else {
-                throw .receiveFailed("invalid Content-Length '\(first.trimmingCharacters())'")
-            }
-            return .length(value)
+    static func framing(of head: HTTPResponseHead, isHead: Bool) throws(FetchError) -> BodyFraming {
+        do {
+            return try BodyFraming(response: head, requestMethod: isHead ? .head : .get)
+        } catch {
+            throw .receiveFailed(error.description)
         }
-        return .untilClose
     }
 
     /// Receives the next bytes into the buffer; 0 means end of file.
@@ -143,11 +124,11 @@ struct ResponseReader {
 
 /// Splits the bytes after the head into body data according to the framing.
 struct BodyFramer {
-    private var framing: ResponseReader.Framing
+    private var framing: BodyFraming
     private var remaining: Int64
     private var chunked = ChunkedDecoder()
 
-    init(framing: ResponseReader.Framing) {
+    init(framing: BodyFraming) {
         self.framing = framing
         if case .length(let length) = framing { remaining = length } else { remaining = 0 }
     }
@@ -167,7 +148,15 @@ struct BodyFramer {
             remaining -= Int64(count)
             return remaining == 0
         case .chunked:
-            _ = try chunked.decode(bytes, deliver: deliver)
+            var offset = 0
+            while offset < bytes.count, !chunked.isComplete {
+                let rest = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+                let consumed: Int
+                let data: Range<Int>
+                do { (consumed, data) = try chunked.decode(rest) } catch { throw .receiveFailed(error.description) }
+                try deliver(UnsafeRawBufferPointer(rebasing: rest[data]))
+                offset += consumed
+            }
             return chunked.isComplete
         case .untilClose:
             try deliver(bytes)
@@ -187,8 +176,4 @@ struct BodyFramer {
             }
         }
     }
-}
-
-extension Substring {
-    func trimmingCharacters() -> String { String(self).trimmingWhitespace().lowercased() }
 }

@@ -60,3 +60,13 @@ extension String {
         return unicodeScalars.map { $0.value < 256 ? UInt8($0.value) : UInt8(ascii: "?") }
     }
 }
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces and tabs (OWS, RFC 9110 §5.6.3).
+    public func trimmingWhitespace() -> String {
+        var slice = Substring(self)
+        while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
+        while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
+        return String(slice)
+    }
+}

@@ -82,29 +82,3 @@ import Testing
         #expect(server.received.first?.hasSuffix("Content-Length: 3\r\n\r\na=1") == true)
     }
 }
-
-@Suite struct ChunkedDecoderTests {
-    /// Feeding the same message split at every possible point gives the same data.
-    @Test func decodes_whateverTheSplit() throws {
-        let message = Array("4\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\n\r\n".utf8)
-        for split in 0...message.count {
-            var decoder = ChunkedDecoder()
-            var output: [UInt8] = []
-            for part in [Array(message[..<split]), Array(message[split...])] {
-                _ = try part.withUnsafeBytes { raw in
-                    try decoder.decode(raw) { output += $0 }
-                }
-            }
-            #expect(output == Array("Wikipedia in\r\n\r\nchunks.".utf8), "split at \(split)")
-            #expect(decoder.isComplete)
-        }
-    }
-
-    @Test(arguments: ["x\r\n", "\r\n", "3\r\nabcd\r\n", "1234567890ABCDEF0\r\n"])
-    func rejects_malformedFraming(_ text: String) {
-        var decoder = ChunkedDecoder()
-        #expect { _ = try Array(text.utf8).withUnsafeBytes { try decoder.decode($0) { _ in } } } throws: {
-            ($0 as? FetchError)?.exitCode == 56
-        }
-    }
-}

@@ -1,8 +1,18 @@
 /// Decodes `Transfer-Encoding: chunked` incrementally (RFC 9112 §7.1), without copying the data.
 ///
 /// HTTP/1.0 has no chunked coding, but a server may send it anyway when it ignores our version;
-/// curl decodes it then, and so do we. Feed bytes as they arrive; the data inside the chunks goes to
-/// `deliver` as slices of the input. Chunk extensions and trailer fields are read and dropped.
+/// curl decodes it then, and so do we. Feed bytes as they arrive: each call consumes framing up to the
+/// next run of chunk data and returns where that data lies in the input, so nothing is copied. Chunk
+/// extensions and trailer fields are read and dropped.
+///
+/// ```swift
+/// var offset = 0
+/// while offset < input.count, !decoder.isComplete {
+///     let (consumed, data) = try decoder.decode(UnsafeRawBufferPointer(rebasing: input[offset...]))
+///     use(input[offset...][data])   // `data` indexes the slice passed in: offsets from 0
+///     offset += consumed
+/// }
+/// ```
 public struct ChunkedDecoder: Sendable {
     private enum State: Sendable {
         case size(digits: Int)
@@ -29,21 +39,22 @@ public struct ChunkedDecoder: Sendable {
         return false
     }
 
-    /// Decodes `input`, calling `deliver` with each run of chunk data.
+    /// Decodes the start of `input`: framing bytes up to and including the next run of chunk data.
     ///
-    /// - Returns: the number of bytes of `input` consumed; less than all of them only once the
-    ///   message is complete (the rest is not part of this response).
-    /// - Throws: ``FetchError`` exit 56 for malformed framing, or whatever `deliver` throws.
+    /// - Returns: `consumed`, the number of bytes of `input` used, and `data`, the positions (from 0) of
+    ///   the chunk data among them, empty when `input` held framing only. `consumed` is less than
+    ///   `input.count` after a run of data (call again with the rest) or once the message is complete
+    ///   (the rest is not part of this message).
+    /// - Throws: ``HTTPFramingError/malformedChunk(_:)``.
     public mutating func decode(
-        _ input: UnsafeRawBufferPointer,
-        deliver: (UnsafeRawBufferPointer) throws(FetchError) -> Void
-    ) throws(FetchError) -> Int {
+        _ input: UnsafeRawBufferPointer
+    ) throws(HTTPFramingError) -> (consumed: Int, data: Range<Int>) {
         var index = 0
         while index < input.count {
             let byte = input[index]
             switch state {
             case .size(let digits):
-                if let value = Self.hexValue(byte) {
+                if let value = ASCII.hexValue(byte) {
                     // 15 hex digits is already 2^60 bytes; more can only be an attack or garbage.
                     guard digits < 15 else { throw Self.malformed("chunk size too large") }
                     size = size << 4 | Int64(value)
@@ -68,9 +79,8 @@ public struct ChunkedDecoder: Sendable {
                 index += 1
             case .data(let remaining):
                 let count = Int(min(Int64(input.count - index), remaining))
-                try deliver(UnsafeRawBufferPointer(rebasing: input[index..<(index + count)]))
-                index += count
                 state = remaining == Int64(count) ? .dataCarriageReturn : .data(remaining: remaining - Int64(count))
+                return (index + count, index..<(index + count))
             case .dataCarriageReturn:
                 // Lenient like curl: a bare LF after the data is accepted.
                 if byte == UInt8(ascii: "\r") {
@@ -102,10 +112,10 @@ public struct ChunkedDecoder: Sendable {
                 state = .done
                 index += 1
             case .done:
-                return index
+                return (index, index..<index)
             }
         }
-        return index
+        return (index, index..<index)
     }
 
     private mutating func endSizeLine() {
@@ -114,16 +124,5 @@ public struct ChunkedDecoder: Sendable {
         size = 0
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
-    }
-
-    private static func malformed(_ why: String) -> FetchError {
-        .receiveFailed("malformed chunked encoding: \(why)")
-    }
+    private static func malformed(_ why: String) -> HTTPFramingError { .malformedChunk(why) }
 }
