@@ -25,6 +25,10 @@ let package = Package(
         // gzip encoder and decoder over it.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["libz-dev"])]),
         .target(name: "Gzip", dependencies: ["CZlib"]),
+        // The system OpenSSL 3 (Debian libssl-dev) and the TLS layer over it: sessions over memory BIOs, so the
+        // socket owner moves every byte (issues 14 and 15).
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .target(name: "TLS", dependencies: ["COpenSSL"]),
         .target(name: "HTTPServer", dependencies: ["Sockets", "HTTPCore", "Gzip"]),
         .target(name: "HTTPClient", dependencies: ["Sockets", "HTTPCore", "Gzip"]),
         .executableTarget(
@@ -45,6 +49,7 @@ let package = Package(
         .testTarget(name: "FuzzChecksTests", dependencies: ["FuzzChecks"]),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], exclude: ["Fixtures"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient", "Sockets", "Gzip"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "Sockets", "Gzip"]),
