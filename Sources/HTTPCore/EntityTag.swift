@@ -11,17 +11,21 @@ public struct EntityTag: Hashable, Sendable, CustomStringConvertible {
         self.isWeak = isWeak
     }
 
-    /// A strong tag for a file's bytes, derived from its size and nanosecond modification time.
+    /// The strong tag of one version of a file's bytes: `"size-mtime.nanoseconds"` in hex.
     ///
-    /// Not the inode: several hosts serving copies of the same files must agree on the tag,
+    /// Not the device or inode: several hosts serving copies of the same files must agree on the tag,
     /// and inode numbers differ between them. Any write changes the size or the mtime.
-    /// - Parameters:
-    ///   - size: the file size in bytes.
-    ///   - seconds: the modification time's whole seconds since the epoch.
-    ///   - nanoseconds: the nanoseconds within that second.
-    public static func strong(size: Int64, seconds: Int64, nanoseconds: Int64) -> EntityTag {
-        EntityTag(opaque: hex(size) + "-" + hex(seconds) + "." + hex(nanoseconds))
+    /// - Parameter version: the file version the tag stands for.
+    public static func strong(_ version: FileVersion) -> EntityTag {
+        EntityTag(
+            opaque: hex(version.size) + "-" + hex(version.modificationSeconds) + "."
+                + hex(version.modificationNanoseconds)
+        )
     }
+
+    /// This tag with `suffix` appended to its opaque part, weakness kept: the tag of a variant (another
+    /// content coding of the same bytes is a different representation, RFC 9110 §8.8.3).
+    public func appending(_ suffix: String) -> EntityTag { EntityTag(opaque: opaque + suffix, isWeak: isWeak) }
 
     /// `"opaque"` or `W/"opaque"`, as sent in `ETag`.
     public var description: String { (isWeak ? "W/" : "") + "\"" + opaque + "\"" }

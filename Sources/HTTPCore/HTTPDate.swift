@@ -1,8 +1,20 @@
-/// HTTP dates: IMF-fixdate, such as `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110 §5.6.7).
+/// An HTTP date, one-second precision, sent as IMF-fixdate such as `Sun, 06 Nov 1994 08:49:37 GMT`
+/// (RFC 9110 §5.6.7); a typed value for fields like `Last-Modified`.
 ///
 /// Pure calendar arithmetic on seconds since the epoch (UTC), so the hot path needs neither
 /// Foundation nor the C library's time zone machinery.
-public enum HTTPDate {
+public struct HTTPDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Seconds since 1970-01-01 00:00:00 UTC.
+    public var secondsSinceEpoch: Int64
+
+    /// The date `secondsSinceEpoch` seconds after 1970-01-01 00:00:00 UTC.
+    public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
+
+    /// The IMF-fixdate, as sent in a field.
+    public var description: String { Self.format(secondsSinceEpoch) }
+
+    public static func < (lhs: HTTPDate, rhs: HTTPDate) -> Bool { lhs.secondsSinceEpoch < rhs.secondsSinceEpoch }
+
     private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday.
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 

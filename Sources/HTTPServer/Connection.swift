@@ -67,7 +67,7 @@ final class Connection {
     /// Takes over `plan`: the head (unless HTTP/0.9) and where the body comes from.
     func load(_ plan: ResponsePlan) {
         state = .sending
-        status = plan.head.status.code
+        status = plan.status.code
         head = plan.sendsHead ? plan.head.serialized() : []
         switch plan.body {
         case .none: break
@@ -111,7 +111,9 @@ final class Connection {
                 initialized += count
             }
         }
-        guard !failed, let now = try? file.status(), file.firstStatus.map(now.isSameVersion(as:)) ?? true else {
+        guard !failed, let now = try? file.status(),
+            file.firstStatus.map({ FileVersion(now) == FileVersion($0) }) ?? true
+        else {
             return nil
         }
         return bytes
@@ -122,7 +124,7 @@ final class Connection {
     /// A file deleted or renamed meanwhile is unchanged: the open descriptor still reads the old one.
     func fileChanged() -> Bool {
         guard let file, let promised = file.firstStatus, let now = try? file.status() else { return false }
-        return !now.isSameVersion(as: promised)
+        return FileVersion(now) != FileVersion(promised)
     }
 
     /// Counts `count` bytes taken by a gathered send of the head's rest and then the body's rest.

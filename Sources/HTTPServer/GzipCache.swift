@@ -1,37 +1,13 @@
+import HTTPCore
 import Sockets
 
-/// Compressed file bodies in memory, keyed by file identity, bounded in bytes, least recently used first out.
+/// Compressed file bodies in memory, keyed by ``FileVersion``, bounded in bytes, least recently used first out.
 ///
 /// Shared by every thread of a server: one lock guards the table, and it is held only to look up,
 /// insert or evict, never while compressing. A file that changes gets a new key (its size or
 /// nanosecond mtime differ), so its next request misses and is recompressed; the stale entry of the
 /// same file is dropped at that insert rather than left to age out.
 public final class GzipCache: Sendable {
-    /// Which version of which file an entry is for: `stat` fields that change when the bytes do.
-    public struct Key: Hashable, Sendable {
-        public var device: UInt64
-        public var inode: UInt64
-        public var size: Int64
-        public var modificationSeconds: Int64
-        public var modificationNanoseconds: Int64
-
-        /// The key for a file's current status.
-        public init(_ status: FileStatus) {
-            device = status.device
-            inode = status.inode
-            size = status.size
-            modificationSeconds = status.modificationSeconds
-            modificationNanoseconds = status.modificationNanoseconds
-        }
-
-        var file: FileIdentity { FileIdentity(device: device, inode: inode) }
-    }
-
-    struct FileIdentity: Hashable {
-        var device: UInt64
-        var inode: UInt64
-    }
-
     /// What is remembered about one file version.
     public enum Entry: Sendable, Equatable {
         /// The gzip body.
@@ -57,7 +33,7 @@ public final class GzipCache: Sendable {
     }
 
     /// The entry for `key`, which becomes the most recently used; `nil` if absent.
-    public func entry(for key: Key) -> Entry? {
+    public func entry(for key: FileVersion) -> Entry? {
         state.withLock { $0.lookup(key) }
     }
 
@@ -66,7 +42,7 @@ public final class GzipCache: Sendable {
     /// Any entry for an older version of the same file is removed first.
     /// - Returns: `false` if the entry alone is larger than the capacity (nothing is stored or evicted).
     @discardableResult
-    public func insert(_ entry: Entry, for key: Key) -> Bool {
+    public func insert(_ entry: Entry, for key: FileVersion) -> Bool {
         let cost = Self.cost(of: entry)
         guard cost <= capacity else { return false }
         return state.withLock { table in
@@ -91,8 +67,18 @@ public final class GzipCache: Sendable {
 
 /// A hash table over a doubly linked list threaded through an array: O(1) lookup, touch, insert, evict.
 struct LRUTable: ~Copyable {
+    /// A file whatever its version: what a newer version's insert replaces.
+    struct FileIdentity: Hashable {
+        var device: UInt64
+        var inode: UInt64
+        init(_ version: FileVersion) {
+            device = version.device
+            inode = version.inode
+        }
+    }
+
     struct Node {
-        var key: GzipCache.Key
+        var key: FileVersion
         var entry: GzipCache.Entry
         var cost: Int
         var newer: Int
@@ -101,23 +87,24 @@ struct LRUTable: ~Copyable {
 
     private var nodes: [Node?] = []
     private var freeSlots: [Int] = []
-    private(set) var index: [GzipCache.Key: Int] = [:]
-    private var byFile: [GzipCache.FileIdentity: GzipCache.Key] = [:]
+    private(set) var index: [FileVersion: Int] = [:]
+    /// The one version cached of each file, by device and inode.
+    private var byFile: [FileIdentity: FileVersion] = [:]
     private var newest = -1
     private var oldest = -1
     private(set) var usedBytes = 0
 
-    mutating func lookup(_ key: GzipCache.Key) -> GzipCache.Entry? {
+    mutating func lookup(_ key: FileVersion) -> GzipCache.Entry? {
         guard let slot = index[key] else { return nil }
         unlink(slot)
         pushNewest(slot)
         return nodes[slot]!.entry
     }
 
-    mutating func insert(_ key: GzipCache.Key, _ entry: GzipCache.Entry, cost: Int, capacity: Int) {
+    mutating func insert(_ key: FileVersion, _ entry: GzipCache.Entry, cost: Int, capacity: Int) {
         // Another thread may have compressed the same version meanwhile: replace it, counting once.
         if let slot = index[key] { remove(slot) }
-        if let stale = byFile[key.file], let slot = index[stale] { remove(slot) }
+        if let stale = byFile[FileIdentity(key)], let slot = index[stale] { remove(slot) }
         while usedBytes + cost > capacity, oldest >= 0 { remove(oldest) }
         let node = Node(key: key, entry: entry, cost: cost, newer: -1, older: -1)
         let slot: Int
@@ -129,7 +116,7 @@ struct LRUTable: ~Copyable {
             nodes.append(node)
         }
         index[key] = slot
-        byFile[key.file] = key
+        byFile[FileIdentity(key)] = key
         usedBytes += cost
         pushNewest(slot)
     }
@@ -138,7 +125,7 @@ struct LRUTable: ~Copyable {
         let node = nodes[slot]!
         unlink(slot)
         index[node.key] = nil
-        if byFile[node.key.file] == node.key { byFile[node.key.file] = nil }
+        if byFile[FileIdentity(node.key)] == node.key { byFile[FileIdentity(node.key)] = nil }
         usedBytes -= node.cost
         nodes[slot] = nil
         freeSlots.append(slot)

@@ -1,4 +1,5 @@
 import Gzip
+import HTTPCore
 import Sockets
 
 /// Makes and remembers the gzip body of files: compress once, serve from memory after.
@@ -25,7 +26,7 @@ public final class GzipCompressor: Sendable {
     /// changed while being read, or does not get smaller.
     public func body(of file: OpenFile, status: FileStatus) -> [UInt8]? {
         guard status.size >= options.minimumSize, status.size <= Int64(cache.capacity) else { return nil }
-        let key = GzipCache.Key(status)
+        let key = FileVersion(status)
         if let entry = cache.entry(for: key) {
             if case .compressed(let bytes) = entry { return bytes }
             return nil
@@ -58,7 +59,7 @@ public final class GzipCompressor: Sendable {
             try encoder.finish { result.append(contentsOf: $0) }
             // Written to while we read (same size, new mtime, or grown): the bytes may be a mix of versions.
             let after = try file.status()
-            guard GzipCache.Key(after) == GzipCache.Key(status), offset == status.size else { return nil }
+            guard FileVersion(after) == FileVersion(status), offset == status.size else { return nil }
         } catch {
             return nil
         }

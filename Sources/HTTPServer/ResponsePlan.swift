@@ -1,10 +1,13 @@
 import HTTPCore
 import Sockets
 
-/// What the server will answer to one request: the head, and where the body comes from.
+/// What the server will answer to one request: the status, the fields, the validators, and where the
+/// body comes from.
 ///
 /// The plan is the seam between "what" (``StaticFileHandler``, pure decisions over the request
-/// and the file system) and "how" (the engine that moves the bytes).
+/// and the file system) and "how" (the engine that moves the bytes). Validators are typed values, not
+/// header strings: the conditional code compares them as they are, and ``head`` is the one place
+/// they become fields.
 public struct ResponsePlan: Sendable {
     /// Where the body's bytes come from.
     public enum Body: Sendable {
@@ -16,18 +19,77 @@ public struct ResponsePlan: Sendable {
         case file(OpenFile, offset: Int64, length: Int64)
     }
 
-    /// The status line and headers.
-    public var head: HTTPResponseHead
+    /// The status.
+    public var status: HTTPStatus
+    /// The header fields other than the validators, in the order they are sent.
+    public var fields: HTTPHeaders
+    /// The representation's entity tag, sent as `ETag` (RFC 9110 §8.8.3); `nil` for generated pages.
+    public var entityTag: EntityTag?
+    /// The representation's modification date, sent as `Last-Modified` (RFC 9110 §8.8.2).
+    public var lastModified: HTTPDate?
     /// The body to send after the head.
     public var body: Body
     /// `false` for an HTTP/0.9 simple request: the body goes out with no status line or headers.
     public var sendsHead: Bool = true
 
     /// Creates a plan.
-    public init(head: HTTPResponseHead, body: Body, sendsHead: Bool = true) {
-        self.head = head
+    public init(
+        status: HTTPStatus,
+        fields: HTTPHeaders,
+        entityTag: EntityTag? = nil,
+        lastModified: HTTPDate? = nil,
+        body: Body,
+        sendsHead: Bool = true
+    ) {
+        self.status = status
+        self.fields = fields
+        self.entityTag = entityTag
+        self.lastModified = lastModified
         self.body = body
         self.sendsHead = sendsHead
+    }
+
+    /// The fields a 304 repeats from the 200 it stands for (RFC 9110 §15.4.5), plus our constant ones,
+    /// in the order they are sent.
+    static let notModifiedFields = [
+        "Date", "Server", "Connection", "ETag", "Last-Modified", "Vary", "Cache-Control", "Expires",
+        "Content-Location",
+    ]
+
+    /// The status line and header fields as sent: the one place the validators become fields.
+    ///
+    /// `Last-Modified` and `ETag` go just before `Accept-Ranges` (at the end without it): after the
+    /// representation's type and length, before what the server offers for it. A 304 is the head of the 200 it stands for, cut to ``notModifiedFields``: no
+    /// `Content-Length` that would describe the 200's content (RFC 9110 §15.4.5).
+    public var head: HTTPResponseHead {
+        if status == .notModified {
+            var headers = HTTPHeaders()
+            for name in Self.notModifiedFields {
+                switch name {
+                case "ETag": if let entityTag { headers.add(name: name, value: entityTag.description) }
+                case "Last-Modified": if let lastModified { headers.add(name: name, value: lastModified.description) }
+                default: for value in fields.values(for: name) { headers.add(name: name, value: value) }
+                }
+            }
+            return HTTPResponseHead(status: status, headers: headers)
+        }
+        guard entityTag != nil || lastModified != nil else { return HTTPResponseHead(status: status, headers: fields) }
+        var headers = HTTPHeaders()
+        var placed = false
+        for (name, value) in fields {
+            if !placed && name == "Accept-Ranges" {
+                addValidators(to: &headers)
+                placed = true
+            }
+            headers.add(name: name, value: value)
+        }
+        if !placed { addValidators(to: &headers) }
+        return HTTPResponseHead(status: status, headers: headers)
+    }
+
+    private func addValidators(to headers: inout HTTPHeaders) {
+        if let lastModified { headers.add(name: "Last-Modified", value: lastModified.description) }
+        if let entityTag { headers.add(name: "ETag", value: entityTag.description) }
     }
 
     /// The number of body bytes the plan sends.

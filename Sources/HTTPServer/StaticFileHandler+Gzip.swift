@@ -10,7 +10,7 @@ extension StaticFileHandler {
     /// applies (ranges are answered from the identity bytes, whose offsets the client can know), and
     /// either a precompressed `name.gz` no older than the file exists or the compressed body is in
     /// the cache or fits in it. The gzip variant gets `Content-Encoding: gzip`, its own length, its own
-    /// strong `ETag` (different bytes, RFC 9110 §8.8.3), and the file's `Last-Modified`.
+    /// strong entity tag (different bytes, RFC 9110 §8.8.3), and the file's `Last-Modified`.
     /// HEAD takes the same path as GET, so its head is the same.
     /// - Parameters:
     ///   - plan: the identity 200 plan, whose body is `file`.
@@ -27,12 +27,12 @@ extension StaticFileHandler {
         name: [UInt8],
         request: HTTPRequest
     ) -> ResponsePlan {
-        guard let gzip, gzip.options.enabled, plan.head.status == .ok,
-            let type = plan.head.headers["Content-Type"], MIMETypes.isCompressible(type),
+        guard let gzip, gzip.options.enabled, plan.status == .ok,
+            let type = plan.fields["Content-Type"], MIMETypes.isCompressible(type),
             !Self.isAlreadyEncoded(name)
         else { return plan }
         var plan = plan
-        plan.head.headers.add(name: "Vary", value: "Accept-Encoding")
+        plan.fields.add(name: "Vary", value: "Accept-Encoding")
         // RFC 9110 §14.2: Range is defined for GET only, so only a GET's Range pins the identity bytes;
         // a HEAD with Range shows the head of the plain GET, gzip included.
         if request.method == .get && request.headers.contains("Range") { return plan }
@@ -53,8 +53,7 @@ extension StaticFileHandler {
     private func makePrecompressedPlan(from plan: ResponsePlan, status: FileStatus, path: FilePath) -> ResponsePlan? {
         let sibling = FilePath(bytes: path.bytes + Array(".gz".utf8))
         guard let siblingStatus = try? FileSystem.status(of: sibling), siblingStatus.kind == .regular,
-            (siblingStatus.modificationSeconds, siblingStatus.modificationNanoseconds)
-                >= (status.modificationSeconds, status.modificationNanoseconds),
+            FileVersion(siblingStatus).isModified(notBefore: FileVersion(status)),
             let real = try? FileSystem.realPath(sibling), real.isWithin(realRoot),
             let file = try? OpenFile.open(sibling)
         else { return nil }
@@ -65,27 +64,16 @@ extension StaticFileHandler {
         var plan = plan
         plan.body = .file(file, offset: 0, length: opened.size)
         // The .gz has its own version: regenerating it (another level) must change the tag too.
-        let suffix =
-            "-gz-\(Self.hex(opened.size))-\(Self.hex(opened.modificationSeconds))."
-            + Self.hex(opened.modificationNanoseconds)
-        setGzipFields(&plan, length: opened.size, tagSuffix: suffix)
+        setGzipFields(&plan, length: opened.size, tagSuffix: "-gz-" + EntityTag.strong(FileVersion(opened)).opaque)
         return plan
     }
 
     /// Turns an identity head into the gzip variant's: coding, length, and a tag of its own.
     private func setGzipFields(_ plan: inout ResponsePlan, length: Int64, tagSuffix: String) {
         // RFC 9110 §8.4: the coding is a property of the representation; Content-Type stays the file's.
-        plan.head.headers.add(name: "Content-Encoding", value: "gzip")
-        plan.head.headers.replaceInPlace(name: "Content-Length", value: String(length))
-        if let tag = plan.head.headers["ETag"], let variant = Self.variantTag(tag, suffix: tagSuffix) {
-            plan.head.headers.replaceInPlace(name: "ETag", value: variant)
-        }
-    }
-
-    /// `"opaque"` → `"opaque<suffix>"` (weakness kept); `nil` if `tag` is not a quoted tag.
-    static func variantTag(_ tag: String, suffix: String) -> String? {
-        guard tag.hasSuffix("\""), tag.count >= 2 else { return nil }
-        return String(tag.dropLast()) + suffix + "\""
+        plan.fields.add(name: "Content-Encoding", value: "gzip")
+        plan.fields.replaceInPlace(name: "Content-Length", value: String(length))
+        plan.entityTag = plan.entityTag?.appending(tagSuffix)
     }
 
     /// Names of files that are already gzip data: serving them with a gzip coding would double it.
@@ -94,8 +82,6 @@ extension StaticFileHandler {
         return lower.hasSuffix(Array(".gz".utf8)) || lower.hasSuffix(Array(".svgz".utf8))
             || lower.hasSuffix(Array(".tgz".utf8))
     }
-
-    private static func hex(_ value: Int64) -> String { String(UInt64(bitPattern: value), radix: 16) }
 }
 
 extension HTTPHeaders {

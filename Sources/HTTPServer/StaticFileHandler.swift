@@ -103,7 +103,7 @@ public struct StaticFileHandler: Sendable {
     /// challenge). The same page whatever was wrong, so it tells nothing about which users exist.
     public func unauthorized(_ request: HTTPRequest, challenge: String, now: Int64) -> ResponsePlan {
         var plan = makeErrorPlan(.unauthorized, now: now)
-        plan.head.headers.add(name: "WWW-Authenticate", value: challenge)
+        plan.fields.add(name: "WWW-Authenticate", value: challenge)
         if request.isSimpleRequest { plan.sendsHead = false }
         if request.method == .head { plan.body = .none }
         return plan
@@ -113,7 +113,7 @@ public struct StaticFileHandler: Sendable {
         guard request.method == .get || request.method == .head else {
             var plan = makeErrorPlan(.notImplemented, now: now)
             // RFC 9110 §15.6.2: a 501 may list what the server does implement.
-            plan.head.headers.add(name: "Allow", value: "GET, HEAD")
+            plan.fields.add(name: "Allow", value: "GET, HEAD")
             return plan
         }
         let target: TargetPath
@@ -211,22 +211,22 @@ public struct StaticFileHandler: Sendable {
             name: name,
             request: request
         )
-        if let refusal = makePreconditionFailedPlan(for: plan, request: request, status: status, now: now) {
+        if let refusal = makePreconditionFailedPlan(for: plan, request: request, now: now) {
             plan.closeFile()
             return refusal
         }
-        if let notModified = makeNotModifiedPlan(from: plan, request: request, status: status, now: now) {
+        if let notModified = makeNotModifiedPlan(from: plan, request: request, now: now) {
             plan.closeFile()
             return notModified
         }
-        return applyRange(to: plan, request: request, status: status, now: now)
+        return applyRange(to: plan, request: request, now: now)
     }
 
     /// The 200 plan for an open regular file: the representation every GET of it starts from.
     ///
     /// Content negotiation starts from it: ``applyContentCoding(to:file:status:path:name:request:)``
-    /// picks a variant (another body, `Content-Encoding`, `Vary`, its own `ETag`), and conditionals and
-    /// ranges then apply to that variant.
+    /// picks a variant (another body, `Content-Encoding`, `Vary`, its own entity tag), and conditionals and
+    /// ranges then apply to that variant. The validators are the file's ``FileVersion`` and mtime, typed.
     func makeFilePlan(
         _ file: OpenFile,
         status: FileStatus,
@@ -237,16 +237,12 @@ public struct StaticFileHandler: Sendable {
         var headers = baseHeaders(now: now)
         headers.add(name: "Content-Type", value: MIMETypes.type(forFileName: name))
         headers.add(name: "Content-Length", value: String(status.size))
-        headers.add(name: "Last-Modified", value: HTTPDate.format(Self.lastModified(status, now: now)))
-        let tag = EntityTag.strong(
-            size: status.size,
-            seconds: status.modificationSeconds,
-            nanoseconds: status.modificationNanoseconds
-        )
-        headers.add(name: "ETag", value: tag.description)
         headers.add(name: "Accept-Ranges", value: "bytes")
         return ResponsePlan(
-            head: HTTPResponseHead(status: .ok, headers: headers),
+            status: .ok,
+            fields: headers,
+            entityTag: .strong(FileVersion(status)),
+            lastModified: Self.lastModified(status, now: now),
             body: .file(file, offset: 0, length: status.size)
         )
     }
@@ -255,8 +251,8 @@ public struct StaticFileHandler: Sendable {
     ///
     /// RFC 9110 §8.8.2.1: a modification time in the future (a clock skew, a `touch -d`) MUST be
     /// replaced by the message's own date.
-    static func lastModified(_ status: FileStatus, now: Int64) -> Int64 {
-        min(status.modificationSeconds, now)
+    static func lastModified(_ status: FileStatus, now: Int64) -> HTTPDate {
+        HTTPDate(secondsSinceEpoch: min(status.modificationSeconds, now))
     }
 
     private func makeRedirectPlan(to target: TargetPath, now: Int64) -> ResponsePlan {
@@ -265,7 +261,7 @@ public struct StaticFileHandler: Sendable {
         var location = TargetPath.percentEncode(target.bytes) + "/"
         if let query = target.query { location += "?" + query }
         var plan = makeErrorPlan(.movedPermanently, now: now, detail: "This folder is at \(location)")
-        plan.head.headers.add(name: "Location", value: location)
+        plan.fields.add(name: "Location", value: location)
         return plan
     }
 
@@ -277,7 +273,7 @@ public struct StaticFileHandler: Sendable {
         case EACCES, EPERM: return makeErrorPlan(.forbidden, now: now)
         case EMFILE, ENFILE, ENOMEM:
             var plan = makeErrorPlan(.serviceUnavailable, now: now)
-            plan.head.headers.add(name: "Retry-After", value: "1")  // RFC 9110 §10.2.3
+            plan.fields.add(name: "Retry-After", value: "1")  // RFC 9110 §10.2.3
             return plan
         default: return makeErrorPlan(.notFound, now: now)
         }
@@ -292,7 +288,7 @@ public struct StaticFileHandler: Sendable {
         var headers = baseHeaders(now: now)
         headers.add(name: "Content-Type", value: "text/html; charset=utf-8")
         headers.add(name: "Content-Length", value: String(page.count))
-        return ResponsePlan(head: HTTPResponseHead(status: status, headers: headers), body: .bytes(page))
+        return ResponsePlan(status: status, fields: headers, body: .bytes(page))
     }
 
     func baseHeaders(now: Int64) -> HTTPHeaders {

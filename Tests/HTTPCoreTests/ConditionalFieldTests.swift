@@ -48,10 +48,24 @@ private let now2026: Int64 = 1_767_225_600
 
 @Suite struct EntityTagTests {
     @Test func strongTag_comesFromSizeAndNanosecondMTime() {
-        let tag = EntityTag.strong(size: 69, seconds: 1_700_000_000, nanoseconds: 123_456_789)
+        let version = FileVersion(
+            device: 1,
+            inode: 2,
+            size: 69,
+            modificationSeconds: 1_700_000_000,
+            modificationNanoseconds: 123_456_789
+        )
+        let tag = EntityTag.strong(version)
         #expect(tag.description == "\"45-6553f100.75bcd15\"")
         #expect(!tag.isWeak)
-        #expect(tag != EntityTag.strong(size: 69, seconds: 1_700_000_000, nanoseconds: 123_456_790))
+        var touched = version
+        touched.modificationNanoseconds += 1
+        #expect(tag != EntityTag.strong(touched))
+        // Not the inode: copies of the file on other hosts get the same tag.
+        var copy = version
+        copy.device = 7
+        copy.inode = 8
+        #expect(EntityTag.strong(copy) == tag)
     }
 
     @Test(arguments: [

@@ -263,8 +263,8 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
         #expect(handler.gzip?.cache.entry(for: try key(site, "noise.txt")) == .incompressible)
     }
 
-    func key(_ site: TemporarySite, _ name: String) throws -> GzipCache.Key {
-        GzipCache.Key(try FileSystem.status(of: FilePath(site.path + "/" + name)))
+    func key(_ site: TemporarySite, _ name: String) throws -> FileVersion {
+        FileVersion(try FileSystem.status(of: FilePath(site.path + "/" + name)))
     }
 }
 
@@ -363,8 +363,8 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
         #expect(cache.count < 40)
         #expect(cache.count > 1)
         // The newest is kept, the oldest went first.
-        #expect(cache.entry(for: GzipCache.Key(try FileSystem.status(of: FilePath(site.path + "/f39.txt")))) != nil)
-        #expect(cache.entry(for: GzipCache.Key(try FileSystem.status(of: FilePath(site.path + "/f0.txt")))) == nil)
+        #expect(cache.entry(for: FileVersion(try FileSystem.status(of: FilePath(site.path + "/f39.txt")))) != nil)
+        #expect(cache.entry(for: FileVersion(try FileSystem.status(of: FilePath(site.path + "/f0.txt")))) == nil)
     }
 
     @Test func fileLargerThanTheCache_isSentAsIs() throws {
@@ -424,10 +424,8 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
         #expect(handler.gzip?.cache.count == 1)
     }
 
-    func makeKey(inode: UInt64, size: Int64 = 100) -> GzipCache.Key {
-        GzipCache.Key(
-            FileStatus(kind: .regular, size: size, modificationSeconds: 1, modificationNanoseconds: 0, inode: inode)
-        )
+    func makeKey(inode: UInt64, size: Int64 = 100) -> FileVersion {
+        FileVersion(device: 0, inode: inode, size: size, modificationSeconds: 1, modificationNanoseconds: 0)
     }
 }
 
