@@ -14,11 +14,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
-        // The only module that calls libc socket, file-descriptor and signal functions.
-        // Linux-only declarations Glibc's module lacks (accept4, epoll, sendfile).
+        // Linux-only declarations Glibc's module lacks (accept4, epoll, sendfile, crypt_r), for System and Sockets.
         // libxcrypt's crypt(3) (Debian libcrypt-dev) verifies htpasswd hashes for --auth-file.
         .target(name: "CSystem", linkerSettings: [.linkedLibrary("crypt")]),
-        .target(name: "Sockets", dependencies: ["CSystem"]),
+        // The two modules that call libc. System: files, threads, locks, signals, clocks, terminal, environment,
+        // resource limits, crypt(3) and SystemError. Sockets, on top of it: sockets, addresses, epoll, poll,
+        // eventfd, sendfile and systemd socket activation.
+        .target(name: "System", dependencies: ["CSystem"]),
+        .target(name: "Sockets", dependencies: ["System", "CSystem"]),
         // Pure HTTP/1.0 values, parsers and serializers: never sees a file descriptor.
         .target(name: "HTTPCore"),
         // The system zlib (Debian libz-dev, installed by scripts/install-deps as zlib1g-dev), and the Swift
@@ -29,8 +32,8 @@ let package = Package(
         // socket owner moves every byte (issues 14 and 15).
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .target(name: "TLS", dependencies: ["COpenSSL"]),
-        .target(name: "HTTPServer", dependencies: ["Sockets", "HTTPCore", "Gzip"]),
-        .target(name: "HTTPClient", dependencies: ["Sockets", "HTTPCore", "Gzip"]),
+        .target(name: "HTTPServer", dependencies: ["Sockets", "System", "HTTPCore", "Gzip"]),
+        .target(name: "HTTPClient", dependencies: ["Sockets", "System", "HTTPCore", "Gzip"]),
         .executableTarget(
             name: "http-serve",
             dependencies: ["HTTPServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -41,17 +44,18 @@ let package = Package(
         ),
         // Fuzzing: the properties live in FuzzChecks; each fuzz-* executable is libFuzzer's entry point
         // when built with -DFUZZING and --sanitize=fuzzer (scripts/fuzz), and a corpus replayer otherwise.
-        .target(name: "FuzzChecks", dependencies: ["HTTPCore", "Sockets", "Gzip"]),
+        .target(name: "FuzzChecks", dependencies: ["HTTPCore", "System", "Gzip"]),
         .executableTarget(name: "fuzz-request-parser", dependencies: ["FuzzChecks"]),
         .executableTarget(name: "fuzz-target-path", dependencies: ["FuzzChecks"]),
         .executableTarget(name: "fuzz-response-parser", dependencies: ["FuzzChecks"]),
         .executableTarget(name: "fuzz-gzip-decoder", dependencies: ["FuzzChecks"]),
         .testTarget(name: "FuzzChecksTests", dependencies: ["FuzzChecks"]),
-        .testTarget(name: "SocketsTests", dependencies: ["Sockets"]),
+        .testTarget(name: "SystemTests", dependencies: ["System"]),
+        .testTarget(name: "SocketsTests", dependencies: ["Sockets", "System"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], exclude: ["Fixtures"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient", "Sockets", "Gzip"]),
-        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "Sockets", "Gzip"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient", "Sockets", "System", "Gzip"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "Sockets", "System", "Gzip"]),
     ]
 )

@@ -1,6 +1,6 @@
 import Gzip
 import HTTPCore
-import Sockets
+import System
 
 /// The properties the fuzz targets check. Each check traps (`precondition`) on a violation, which is
 /// what libFuzzer reports as a finding; the unit tests run the saved corpus through the same checks.

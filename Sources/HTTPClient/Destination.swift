@@ -1,4 +1,4 @@
-import Sockets
+import System
 
 /// Where the body is written, and the `.part` discipline that keeps a partial download from
 /// ever looking finished.

@@ -1,6 +1,6 @@
 import Gzip
 import HTTPCore
-import Sockets
+import System
 
 /// One curl-style transfer: the request the options describe, its redirects, resume and retries,
 /// written to its destination. `http-fetch` is this type plus flag parsing.

@@ -1,5 +1,5 @@
 import HTTPCore
-import Sockets
+import System
 
 /// The rules for a response that a server cut short after our half-close (issue 9).
 ///

@@ -1,4 +1,4 @@
-import Sockets
+import System
 
 /// The progress bar drawn on standard error while a body goes to a file.
 ///

@@ -1,5 +1,5 @@
 import HTTPCore
-import Sockets
+import System
 
 /// `-v` output on standard error, in curl's shape: `*` notes, `>` request lines, `<` response lines.
 enum Verbose {

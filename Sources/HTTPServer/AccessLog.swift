@@ -1,5 +1,5 @@
 import HTTPCore
-import Sockets
+import System
 
 /// Writes one Combined Log Format line per response.
 ///

@@ -1,5 +1,6 @@
 import HTTPCore
 import Sockets
+import System
 
 /// One client connection and where it stands, as darkhttpd keeps it: a small state machine
 /// that an ``EventLoop`` advances whenever the socket is ready or a deadline passes.

@@ -1,5 +1,5 @@
 import HTTPCore
-import Sockets
+import System
 
 /// The `Date` header's text for the current second, formatted once per second and shared by every loop.
 ///

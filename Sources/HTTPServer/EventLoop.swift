@@ -1,5 +1,6 @@
 import HTTPCore
 import Sockets
+import System
 
 /// One worker's event loop: an epoll set holding the shared listening socket and the
 /// connections this loop accepted, served by one thread from accept to close.

@@ -1,5 +1,5 @@
 import HTTPCore
-import Sockets
+import System
 
 extension FileVersion {
     /// The version of the file `status` describes: its device, inode, size and nanosecond mtime.

@@ -1,5 +1,5 @@
 import HTTPCore
-import Sockets
+import System
 
 /// Compressed file bodies in memory, keyed by ``FileVersion``, bounded in bytes, least recently used first out.
 ///

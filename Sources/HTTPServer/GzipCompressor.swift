@@ -1,6 +1,6 @@
 import Gzip
 import HTTPCore
-import Sockets
+import System
 
 /// Makes and remembers the gzip body of files: compress once, serve from memory after.
 ///

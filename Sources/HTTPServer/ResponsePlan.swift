@@ -1,5 +1,5 @@
 import HTTPCore
-import Sockets
+import System
 
 /// What the server will answer to one request: the status, the fields, the validators, and where the
 /// body comes from.

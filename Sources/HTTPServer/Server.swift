@@ -1,6 +1,7 @@
 import HTTPCore
 import Sockets
 import Synchronization
+import System
 
 /// A static-file HTTP/1.0 server: one listening socket served by one event loop per worker thread.
 ///

@@ -1,5 +1,5 @@
 import HTTPCore
-import Sockets
+import System
 
 /// Everything `http-serve` can be told, with the documented defaults.
 public struct ServerConfiguration: Sendable {

@@ -1,5 +1,5 @@
 import HTTPCore
-import Sockets
+import System
 
 /// Conditional requests (RFC 9110 §13) and byte ranges (RFC 9110 §14) on a file's 200 plan.
 extension StaticFileHandler {

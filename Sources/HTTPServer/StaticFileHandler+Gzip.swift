@@ -1,5 +1,5 @@
 import HTTPCore
-import Sockets
+import System
 
 /// Content coding: the gzip variant of a file's 200 plan (RFC 9110 §8.4, §12.5.3).
 extension StaticFileHandler {

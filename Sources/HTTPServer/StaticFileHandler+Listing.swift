@@ -1,9 +1,5 @@
 import HTTPCore
-import Sockets
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import System
 
 /// HTML listings of folders that have no `index.html`.
 extension StaticFileHandler {
@@ -22,7 +18,7 @@ extension StaticFileHandler {
         do {
             entries = try FileSystem.contentsOfDirectory(path)
         } catch {
-            return makeOpenErrorPlan(error.errno, now: now)
+            return makeOpenErrorPlan(error, now: now)
         }
         var rows: [ListingRow] = []
         for entry in entries {

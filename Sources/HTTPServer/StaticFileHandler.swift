@@ -1,9 +1,5 @@
 import HTTPCore
-import Sockets
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import System
 
 /// Decides the response to a request for a static file: the "what" of the server.
 ///
@@ -59,7 +55,7 @@ public struct StaticFileHandler: Sendable {
             guard status.kind == .directory else { throw RootError(description: "root '\(root)' is not a folder") }
             self.realRoot = try FileSystem.realPath(path)
         } catch let error as SystemError {
-            throw RootError(description: "root '\(root)': \(String(cString: strerror(error.errno)))")
+            throw RootError(description: "root '\(root)': \(error.reason)")
         } catch let error as RootError {
             throw error
         } catch {
@@ -130,7 +126,7 @@ public struct StaticFileHandler: Sendable {
             status = try FileSystem.status(of: path)
         } catch {
             // EACCES: a folder on the way may not be searched. Anything else (ENOENT, ENOTDIR, ELOOP): absent.
-            return makeErrorPlan(error.errno == EACCES ? .forbidden : .notFound, now: now)
+            return makeErrorPlan(error.isPermissionDenied ? .forbidden : .notFound, now: now)
         }
         // A symbolic link inside the root may point anywhere; only its real target counts, and a link
         // must not be a way round the dotfile rule either.
@@ -155,7 +151,7 @@ public struct StaticFileHandler: Sendable {
                     return makeFilePlan(at: index, name: indexName, request, now: now)
                 }
             } catch {
-                if error.errno == EACCES { return makeErrorPlan(.forbidden, now: now) }
+                if error.isPermissionDenied { return makeErrorPlan(.forbidden, now: now) }
             }
             guard options.listing else { return makeErrorPlan(.notFound, now: now) }
             return makeListingPlan(of: path, target: target, now: now)
@@ -194,7 +190,7 @@ public struct StaticFileHandler: Sendable {
             file = try OpenFile.open(path)
             status = try file.status()
         } catch {
-            return makeOpenErrorPlan(error.errno, now: now)
+            return makeOpenErrorPlan(error, now: now)
         }
         guard status.kind == .regular else {
             file.close()
@@ -268,15 +264,14 @@ public struct StaticFileHandler: Sendable {
     /// The answer when a file or folder that exists cannot be opened: 403 when we may not read it; 503 with
     /// `Retry-After` when the process or the system is out of descriptors (EMFILE, ENFILE: open(2)) or
     /// memory, which says "later" instead of the lie that the file is missing; 404 otherwise (it went away).
-    func makeOpenErrorPlan(_ code: Int32, now: Int64) -> ResponsePlan {
-        switch code {
-        case EACCES, EPERM: return makeErrorPlan(.forbidden, now: now)
-        case EMFILE, ENFILE, ENOMEM:
+    func makeOpenErrorPlan(_ error: SystemError, now: Int64) -> ResponsePlan {
+        if error.isPermissionDenied || error.isNotPermitted { return makeErrorPlan(.forbidden, now: now) }
+        if error.isOutOfDescriptors || error.isOutOfMemory {
             var plan = makeErrorPlan(.serviceUnavailable, now: now)
             plan.fields.add(name: "Retry-After", value: "1")  // RFC 9110 §10.2.3
             return plan
-        default: return makeErrorPlan(.notFound, now: now)
         }
+        return makeErrorPlan(.notFound, now: now)
     }
 
     /// A small HTML page for `status`; `detail` is escaped.

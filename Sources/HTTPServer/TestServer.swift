@@ -1,5 +1,5 @@
-import Sockets
 import Synchronization
+import System
 
 /// A ``Server`` serving a folder from background threads, for a package's own tests.
 ///

@@ -1,4 +1,5 @@
 import CSystem
+import System
 
 #if canImport(Glibc)
 import Glibc

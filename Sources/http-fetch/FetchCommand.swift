@@ -1,7 +1,7 @@
 import ArgumentParser
 import HTTPClient
 import HTTPCore
-import Sockets
+import System
 
 @main
 struct FetchCommand: ParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import HTTPCore
 import HTTPServer
-import Sockets
+import System
 
 @main
 struct ServeCommand: ParsableCommand {

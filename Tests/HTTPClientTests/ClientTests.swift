@@ -1,6 +1,7 @@
 import HTTPClient
 import HTTPCore
 import Sockets
+import System
 import Testing
 
 /// A one-shot raw-socket server that reads the request head and answers with `reply`, then closes.

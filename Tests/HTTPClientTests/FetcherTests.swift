@@ -1,7 +1,7 @@
 import HTTPClient
 import HTTPCore
 import HTTPServer
-import Sockets
+import System
 import Testing
 
 /// The fixture site, found relative to this file.

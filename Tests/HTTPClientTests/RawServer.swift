@@ -1,5 +1,6 @@
 import HTTPCore
 import Sockets
+import System
 
 /// A throwaway server that misbehaves on purpose: it accepts up to `connections` connections one after
 /// another, reads each request head (and a `Content-Length` body), records it, and answers with whatever

@@ -1,5 +1,5 @@
 import HTTPClient
-import Sockets
+import System
 import Testing
 
 @testable import HTTPServer

@@ -1,6 +1,7 @@
 import HTTPServer
 import Sockets
 import Synchronization
+import System
 import Testing
 
 #if canImport(Glibc)

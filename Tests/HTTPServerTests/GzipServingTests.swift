@@ -1,7 +1,7 @@
 import Gzip
 import HTTPCore
 import HTTPServer
-import Sockets
+import System
 import Testing
 
 #if canImport(Glibc)

@@ -1,6 +1,6 @@
 import HTTPCore
 import HTTPServer
-import Sockets
+import System
 import Testing
 
 /// Hostile targets against a real tree: a secret sits beside the root (and in a folder outside it that

@@ -1,6 +1,6 @@
 import HTTPCore
 import HTTPServer
-import Sockets
+import System
 
 #if canImport(Glibc)
 import Glibc

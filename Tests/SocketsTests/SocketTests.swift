@@ -1,4 +1,5 @@
 import Sockets
+import System
 import Testing
 
 #if canImport(Glibc)
@@ -98,5 +99,17 @@ import Glibc
         #expect(throws: SystemError(call: "connect", errno: ECONNREFUSED)) {
             try client.connect(to: try SocketAddress.resolve(host: "127.0.0.1", port: port)[0], timeout: .seconds(2))
         }
+    }
+
+    @Test func setCork_onAConnectedTCPSocket_succeeds() throws {
+        let listener = try Socket(family: .ipv4)
+        defer { listener.close() }
+        try listener.bind(to: try SocketAddress.resolve(host: "127.0.0.1", port: 0, passive: true)[0])
+        try listener.listen(backlog: 1)
+        let client = try Socket(family: .ipv4)
+        defer { client.close() }
+        try client.connect(to: try listener.localAddress(), timeout: .seconds(5))
+        try client.setCork(true)
+        try client.setCork(false)
     }
 }

@@ -18,35 +18,28 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
         self.errno = errno
     }
 
+    /// The `strerror(3)` text for ``errno``, such as `"Permission denied"`.
+    public var reason: String { String(cString: strerror(errno)) }
+
     public var description: String {
-        "\(call): \(String(cString: strerror(errno))) (errno \(errno))"
+        "\(call): \(reason) (errno \(errno))"
     }
 }
 
-/// The few socket outcomes that callers branch on.
-public enum SocketError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The peer reset the connection or stopped reading (`ECONNRESET`, `EPIPE`).
-    case peerClosed
-    /// A deadline passed (`SO_RCVTIMEO`/`SO_SNDTIMEO` expired, or a `poll(2)` wait ran out).
-    case timedOut
-    /// A host or port could not be turned into an address; the text says why.
-    case invalidAddress(String)
-
-    public var description: String {
-        switch self {
-        case .peerClosed: return "connection closed by peer"
-        case .timedOut: return "timed out"
-        case .invalidAddress(let why): return why
-        }
-    }
-}
-
-/// The result of one non-blocking transfer: some bytes, or nothing until the descriptor is ready.
-///
-/// `processed(0)` from a receive is end of file: the peer shut down its write side.
-public enum IOResult: Equatable, Sendable {
-    case processed(Int)
-    case wouldBlock
+// What callers branch on, so that no module above System needs Glibc's errno constants.
+extension SystemError {
+    /// `EACCES`: the permission bits forbid it, or a folder on the way may not be searched (path_resolution(7)).
+    public var isPermissionDenied: Bool { errno == EACCES }
+    /// `EPERM`: the operation is not permitted at all, whatever the permission bits (for example a sealed file).
+    public var isNotPermitted: Bool { errno == EPERM }
+    /// `ENOENT`: no file or folder of that name.
+    public var isNotFound: Bool { errno == ENOENT }
+    /// `ENOTDIR`: a component used as a folder on the way is not one.
+    public var isNotADirectory: Bool { errno == ENOTDIR }
+    /// `EMFILE` or `ENFILE`: the process or the whole system is out of file descriptors (open(2)).
+    public var isOutOfDescriptors: Bool { errno == EMFILE || errno == ENFILE }
+    /// `ENOMEM`: the kernel could not allocate memory for the call.
+    public var isOutOfMemory: Bool { errno == ENOMEM }
 }
 
 /// Runs `body` again while it fails with `EINTR`; any other failure throws ``SystemError``.
@@ -55,7 +48,7 @@ public enum IOResult: Equatable, Sendable {
 /// Never wrap `close(2)` in this: on Linux the descriptor is released even when
 /// `close` reports EINTR, so a retry could close a descriptor another thread just got.
 @inline(__always)
-func retryingOnInterrupt<T: FixedWidthInteger>(_ call: String, _ body: () -> T) throws(SystemError) -> T {
+package func retryingOnInterrupt<T: FixedWidthInteger>(_ call: String, _ body: () -> T) throws(SystemError) -> T {
     while true {
         let result = body()
         if result != -1 { return result }
@@ -69,7 +62,7 @@ func retryingOnInterrupt<T: FixedWidthInteger>(_ call: String, _ body: () -> T) 
 /// Not retried on EINTR: Linux releases the descriptor even then (close(2), "Dealing with error returns
 /// from close()"), and a retry could close a descriptor another thread just opened.
 @inline(__always)
-func closeOnce(_ descriptor: inout Int32) {
+package func closeOnce(_ descriptor: inout Int32) {
     guard descriptor >= 0 else { return }
     let fd = descriptor
     descriptor = -1
@@ -81,6 +74,6 @@ func closeOnce(_ descriptor: inout Int32) {
 /// `EBADF` and `EFAULT` say we passed a closed descriptor or a bad pointer;
 /// carrying on would act on some other file (the idea of NIO's `preconditionIsNotUnacceptableErrno`).
 @inline(__always)
-func preconditionIsNotProgrammerError(_ error: SystemError) {
+package func preconditionIsNotProgrammerError(_ error: SystemError) {
     precondition(error.errno != EBADF && error.errno != EFAULT, "programmer error: \(error)")
 }

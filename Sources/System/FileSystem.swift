@@ -78,13 +78,3 @@ public enum FileSystem {
         }
     }
 }
-
-/// The wall clock, for `Date` and `Last-Modified` headers.
-public enum WallClock {
-    /// The current time: whole seconds since the epoch (`clock_gettime(CLOCK_REALTIME)`).
-    public static func secondsSinceEpoch() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec)
-    }
-}
