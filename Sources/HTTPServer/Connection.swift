@@ -24,7 +24,8 @@ final class Connection {
     }
 
     let socket: Socket
-    let descriptor: Int32
+    /// The loop's name for this connection: its epoll registrations carry it (``TokenTable``).
+    let token: UInt64
     let peer: SocketAddress
     var state = State.readingHead
     /// Monotonic milliseconds after which ``EventLoop`` times the current state out.
@@ -55,9 +56,9 @@ final class Connection {
     /// The user that Basic authentication let in, for the access log's third field.
     var user: String?
 
-    init(socket: Socket, peer: SocketAddress, deadline: Int64) {
+    init(socket: Socket, peer: SocketAddress, token: UInt64, deadline: Int64) {
         self.socket = socket
-        self.descriptor = socket.withUnsafeHandle { $0 }
+        self.token = token
         self.peer = peer
         self.deadline = deadline
     }

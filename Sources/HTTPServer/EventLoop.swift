@@ -26,8 +26,8 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
     private let timeoutMilliseconds: Int64
     private let parser: HTTPParserLimits
     private let logging: Bool
-    /// Connections by descriptor: the epoll token is the descriptor.
-    private var connections: [Connection?] = []
+    /// Connections by the token they are registered with in the epoll set.
+    private var connections = TokenTable<Connection>()
     private var live = 0
     private var events = [Epoll.Event](repeating: Epoll.Event(), count: 256)
     /// One receive buffer for the whole loop: most heads are parsed straight out of it.
@@ -105,10 +105,8 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         case Self.listenerToken: acceptConnections()
         case Self.notifierToken: break  // Only wakes the loop; the top of `run` looks at the flags.
         default:
-            let fd = Int(event.token)
-            // A stale event for a descriptor closed earlier in this batch (and maybe reused since)
-            // is harmless: every step below is non-blocking and tolerates a spurious wake-up.
-            guard fd < connections.count, let connection = connections[fd] else { return }
+            // A stale event for a connection closed earlier in this batch matches no token any more.
+            guard let connection = connections[event.token] else { return }
             apply(advance(connection), to: connection)
         }
     }
@@ -140,12 +138,10 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
                 return
             }
             if let size = server.configuration.sendBufferSize { try? socket.setSendBufferSize(size) }
-            let connection = Connection(socket: socket, peer: peer, deadline: now + timeoutMilliseconds)
-            let fd = Int(connection.descriptor)
-            if fd >= connections.count {
-                connections.append(contentsOf: repeatElement(nil, count: fd + 64 - connections.count))
+            let deadline = now + timeoutMilliseconds
+            let connection = connections.insert {
+                Connection(socket: socket, peer: peer, token: $0, deadline: deadline)
             }
-            connections[fd] = connection
             live += 1
             // Try the request at once: on a busy server it often arrived with the connection, and then
             // the whole exchange can finish without the socket ever entering the epoll set.
@@ -194,9 +190,9 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         guard connection.registered != wanted else { return }
         do {
             if connection.registered == nil {
-                try epoll.add(connection.socket, events: wanted, token: UInt64(connection.descriptor))
+                try epoll.add(connection.socket, events: wanted, token: connection.token)
             } else {
-                try epoll.modify(connection.socket, events: wanted, token: UInt64(connection.descriptor))
+                try epoll.modify(connection.socket, events: wanted, token: connection.token)
             }
             connection.registered = wanted
         } catch {
@@ -420,9 +416,8 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
 
     private func close(_ connection: Connection) {
         if connection.state == .sending { record(connection) }
-        let fd = Int(connection.descriptor)
         connection.close()  // close(2) also takes the descriptor out of the epoll set (epoll(7)).
-        if fd < connections.count, connections[fd] === connection { connections[fd] = nil }
+        connections.remove(connection, token: connection.token)
         live -= 1
         server.releaseConnectionSlot()
     }

@@ -60,14 +60,14 @@ public final class Epoll: @unchecked Sendable {
     ///
     /// The corresponding C function is `epoll_ctl(2)` with `EPOLL_CTL_ADD`.
     public func add(_ socket: Socket, events: Events, token: UInt64) throws(SystemError) {
-        try control(CSYSTEM_EPOLL_CTL_ADD, socket.withUnsafeHandle { $0 }, events, token)
+        try socket.withUnsafeHandle { fd throws(SystemError) in try control(CSYSTEM_EPOLL_CTL_ADD, fd, events, token) }
     }
 
     /// Changes what `socket` is watched for.
     ///
     /// The corresponding C function is `epoll_ctl(2)` with `EPOLL_CTL_MOD`.
     public func modify(_ socket: Socket, events: Events, token: UInt64) throws(SystemError) {
-        try control(CSYSTEM_EPOLL_CTL_MOD, socket.withUnsafeHandle { $0 }, events, token)
+        try socket.withUnsafeHandle { fd throws(SystemError) in try control(CSYSTEM_EPOLL_CTL_MOD, fd, events, token) }
     }
 
     /// Stops watching `socket`. Closing a descriptor removes it too (epoll(7), Q6), so closed
@@ -75,17 +75,19 @@ public final class Epoll: @unchecked Sendable {
     ///
     /// The corresponding C function is `epoll_ctl(2)` with `EPOLL_CTL_DEL`.
     public func remove(_ socket: Socket) throws(SystemError) {
-        try control(CSYSTEM_EPOLL_CTL_DEL, socket.withUnsafeHandle { $0 }, [], 0)
+        try socket.withUnsafeHandle { fd throws(SystemError) in try control(CSYSTEM_EPOLL_CTL_DEL, fd, [], 0) }
     }
 
     /// Starts watching `notifier`; it becomes readable once ``EventNotifier/notify()`` was called.
     public func add(_ notifier: EventNotifier, token: UInt64) throws(SystemError) {
-        try control(CSYSTEM_EPOLL_CTL_ADD, notifier.withUnsafeHandle { $0 }, .readable, token)
+        try notifier.withUnsafeHandle { fd throws(SystemError) in
+            try control(CSYSTEM_EPOLL_CTL_ADD, fd, .readable, token)
+        }
     }
 
     /// Stops watching `notifier`.
     public func remove(_ notifier: EventNotifier) throws(SystemError) {
-        try control(CSYSTEM_EPOLL_CTL_DEL, notifier.withUnsafeHandle { $0 }, [], 0)
+        try notifier.withUnsafeHandle { fd throws(SystemError) in try control(CSYSTEM_EPOLL_CTL_DEL, fd, [], 0) }
     }
 
     private func control(_ operation: Int32, _ fd: Int32, _ events: Events, _ token: UInt64) throws(SystemError) {

@@ -30,8 +30,8 @@ public final class EventNotifier: @unchecked Sendable {
         _ = try? retryingOnInterrupt("write") { csystem_eventfd_signal(descriptor) }
     }
 
-    /// Calls `body` with the raw descriptor; `body` must not close it or keep it.
-    public func withUnsafeHandle<R>(_ body: (Int32) throws -> R) rethrows -> R {
+    /// Calls `body` with the raw descriptor, for ``Epoll``; `body` must not close it or keep it.
+    func withUnsafeHandle<R, Failure: Error>(_ body: (Int32) throws(Failure) -> R) throws(Failure) -> R {
         precondition(descriptor >= 0, "notifier used after close")
         return try body(descriptor)
     }

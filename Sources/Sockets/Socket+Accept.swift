@@ -17,12 +17,13 @@ extension Socket {
     /// The corresponding C function is `accept4(2)`.
     public func acceptNonBlocking() throws(SystemError) -> (Socket, SocketAddress)? {
         let flags = Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
-        let listener = withUnsafeHandle { $0 }
         var address = SocketAddress()
         do {
-            let fd = try retryingOnInterrupt("accept4") {
-                address.withMutableSockAddr { pointer, length in
-                    csystem_accept4_address(listener, pointer, &length, flags)
+            let fd = try withUnsafeHandle { listener throws(SystemError) in
+                try retryingOnInterrupt("accept4") {
+                    address.withMutableSockAddr { pointer, length in
+                        csystem_accept4_address(listener, pointer, &length, flags)
+                    }
                 }
             }
             return (Socket(adopting: fd), address)

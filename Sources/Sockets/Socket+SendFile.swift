@@ -22,9 +22,10 @@ extension Socket {
         more: Bool = false
     ) throws -> IOResult {
         do {
-            let fd = withUnsafeHandle { $0 }
-            let count = try retryingOnInterrupt("sendmsg") {
-                csystem_send2(fd, first.baseAddress, first.count, second.baseAddress, second.count, more ? 1 : 0)
+            let count = try withUnsafeHandle { fd throws(SystemError) in
+                try retryingOnInterrupt("sendmsg") {
+                    csystem_send2(fd, first.baseAddress, first.count, second.baseAddress, second.count, more ? 1 : 0)
+                }
             }
             return .processed(count)
         } catch {
@@ -42,10 +43,12 @@ extension Socket {
     /// the programs ignore SIGPIPE at start-up (``Signals/ignoreBrokenPipe()``), so EPIPE is a value here too.
     public func sendFile(_ file: OpenFile, offset: Int64, count: Int) throws -> IOResult {
         do {
-            let socket = withUnsafeHandle { $0 }
-            let input = file.withUnsafeHandle { $0 }
             var position = offset
-            let sent = try retryingOnInterrupt("sendfile") { csystem_sendfile(socket, input, &position, count) }
+            let sent = try withUnsafeHandle { socket throws(SystemError) in
+                try file.withUnsafeHandle { input throws(SystemError) in
+                    try retryingOnInterrupt("sendfile") { csystem_sendfile(socket, input, &position, count) }
+                }
+            }
             return .processed(sent)
         } catch {
             return try Socket.classify(error)

@@ -49,7 +49,10 @@ public final class Socket: @unchecked Sendable {
     public var isOpen: Bool { descriptor >= 0 }
 
     /// Calls `body` with the raw descriptor; `body` must not close it or keep it.
-    public func withUnsafeHandle<R>(_ body: (Int32) throws -> R) rethrows -> R {
+    ///
+    /// The descriptor is valid only inside `body`: a copy returned out of it would outlive a ``close()`` and
+    /// name whatever file the kernel gives that number next.
+    public func withUnsafeHandle<R, Failure: Error>(_ body: (Int32) throws(Failure) -> R) throws(Failure) -> R {
         precondition(descriptor >= 0, "socket used after close")
         return try body(descriptor)
     }

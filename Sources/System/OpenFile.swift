@@ -63,8 +63,9 @@ public final class OpenFile: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` with the raw descriptor; `body` must not close it or keep it.
-    public func withUnsafeHandle<R>(_ body: (Int32) throws -> R) rethrows -> R {
+    /// Calls `body` with the raw descriptor; `body` must not close it or keep it. For `Socket.sendFile`,
+    /// which hands the descriptor to sendfile(2): package access, so no code outside this package sees it.
+    package func withUnsafeHandle<R, Failure: Error>(_ body: (Int32) throws(Failure) -> R) throws(Failure) -> R {
         precondition(descriptor >= 0, "file used after close")
         return try body(descriptor)
     }
