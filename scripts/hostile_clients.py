@@ -1,30 +1,47 @@
 #!/usr/bin/env python3
-"""Hostile clients (and hostile servers) for http-serve and http-fetch, standard library only.
+"""Raw clients and throwaway servers for the scripts (http-serve's and http-fetch's tests), standard library only.
 
-Every subcommand talks to 127.0.0.1 only, is bounded in count and in time, and ends by itself.
-Each prints one line of `key=value` figures (the last line of its output) and exits 1 when the
-property it checks does not hold, so the scripts in scripts/tests and scripts/hostile can use them.
+The one place for the scripts' socket code: scripts/lib.sh, scripts/tests, scripts/hostile, scripts/bench and
+scripts/browser-check call these subcommands instead of inline Python. Every subcommand talks to 127.0.0.1 only,
+is bounded in count and in time, and ends by itself. The clients print one line of `key=value` figures (the last
+line of their output) and exit 1 when the property they check does not hold; the servers print their port first.
 
-  fetch-loop  GET one file again and again (optionally until a stop file appears); every reply must be
-              a 200 with exactly the expected bytes
-  slowloris   N connections that send a request head a few bytes at a time, forever (python fallback
-              for slowhttptest -H)
-  slowread    N connections that ask for a large file and read it a trickle at a time (slowhttptest -X)
-  flood       N connections opened and abandoned without a request; reports how many the server
-              closed, how long it took, and how many the kernel dropped from a full backlog
-  resets      clients that reset (SO_LINGER 0) in the middle of a large response
-  half-close  clients that half-close before sending anything: the server must close without a reply
-  trickle     requests sent one byte at a time with pauses: the reply must still be complete
-  soak        sequential requests; samples the server's descriptors and resident memory
-  paths       a table of hostile targets against a server whose root holds a known secret outside it
-  midway      one slow GET of a large file that is rewritten, truncated, grown, deleted or replaced
-              half-way: an error or the whole original, never a mix of the right length
-  changing    GETs of a file that another process rewrites in place, over and over: counts whole
-              versions, errors and mixes
-  evil-server a server that misbehaves on purpose for http-fetch (endless header, huge Content-Length,
-              gzip bomb, garbage, endless body)
-  sample      peak descriptors and resident memory of a process over a time
-  measure     run a command; print its exit status and peak resident memory
+Raw clients
+  exchange        send bytes (escapes decoded), optionally half-close, print the exact reply or a summary
+  fetch-loop      GET one file again and again (optionally until a stop file appears); every reply must be
+                  a 200 with exactly the expected bytes
+  paced-download  GET a large file at a set rate with a small receive buffer, marking when it started
+  post-linger     POST a body, then read: the whole 501 must arrive, never a reset
+  auth-timing     wrong passwords for an existing and a missing user must cost the same order of time
+  mixed-requests  thousands of requests of every kind (errors, HTTP/0.9, garbage, half-close, resets)
+  hold-idle       hold idle connections until told to let go; count the ones the server closes
+Hostile clients
+  slowloris       N connections that send a request head a few bytes at a time, forever (python fallback
+                  for slowhttptest -H)
+  slowread        N connections that ask for a large file and read it a trickle at a time (slowhttptest -X)
+  flood           N connections opened and abandoned without a request; reports how many the server
+                  closed, how long it took, and how many the kernel dropped from a full backlog
+  resets          clients that reset (SO_LINGER 0) in the middle of a large response
+  half-close      clients that half-close before sending anything: the server must close without a reply
+  trickle         requests sent one byte at a time with pauses: the reply must still be complete
+  soak            sequential requests; samples the server's descriptors and resident memory
+  fd-exhaustion   idle connections take every descriptor of a limited server: no spinning, honest answers
+  paths           a table of hostile targets against a server whose root holds a known secret outside it
+  midway          one slow GET of a large file that is rewritten, truncated, grown, deleted or replaced
+                  half-way: an error or the whole original, never a mix of the right length
+  changing        GETs of a file that another process rewrites in place, over and over: counts whole
+                  versions, errors and mixes
+Throwaway servers for http-fetch
+  evil-server     misbehaves on purpose (endless header, huge Content-Length, gzip bomb, garbage, endless body)
+  canned-server   answers every request with the same bytes (or never)
+  range-server    a file with ranges or without, cut short after the client half-closes (nginx's habit)
+Tools
+  sample          peak descriptors and resident memory of a process over a time
+  measure         run a command; print its exit status and peak resident memory
+  free-port       a free TCP port on 127.0.0.1
+  png-check       a screenshot's size, and that it is not blank
+  links           the resolved targets of a page's links
+  url-path        the percent-decoded path of a URL
 """
 
 import argparse
@@ -75,17 +92,72 @@ def proc_rss_kib(pid):
     return -1
 
 
-def read_reply(sock, limit=1 << 30):
-    """Reads until EOF; returns the bytes. Raises on reset or timeout."""
+def read_reply(sock, limit=1 << 30, on_chunk=None):
+    """Reads until EOF (or `limit` bytes) and returns the bytes: the one "recv until EOF" loop of the scripts.
+
+    `on_chunk(received)`, when given, runs after each read with the byte count so far (to pace a slow reader,
+    or to act half-way through a body). A reset or timeout raises; the bytes read until then are on the
+    exception as `partial`.
+    """
     chunks = []
     total = 0
-    while total < limit:
-        chunk = sock.recv(1 << 16)
+    try:
+        while total < limit:
+            chunk = sock.recv(1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if on_chunk:
+                on_chunk(total)
+    except OSError as error:
+        error.partial = b"".join(chunks)
+        raise
+    return b"".join(chunks)
+
+
+def read_head(sock):
+    """Reads until the empty line that ends a message head (or EOF); returns what was read."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(4096)
         if not chunk:
             break
-        chunks.append(chunk)
-        total += len(chunk)
-    return b"".join(chunks)
+        data += chunk
+    return data
+
+
+def unescape(text):
+    """Bytes from a command-line argument with backslash escapes (\\r, \\n, \\x01), as bash's printf %b would."""
+    return text.encode("latin-1").decode("unicode_escape").encode("latin-1")
+
+
+def serve_connections(seconds, handle):
+    """A throwaway threaded server on 127.0.0.1 for --seconds: prints its port first (the scripts wait for that
+    line), then runs `handle(conn)` on a thread of its own for each connection, and closes the connection after."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((HOST, 0))
+    listener.listen(16)
+    listener.settimeout(0.5)
+    print(listener.getsockname()[1], flush=True)
+    deadline = time.monotonic() + seconds
+
+    def run(conn):
+        try:
+            handle(conn)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    while time.monotonic() < deadline:
+        try:
+            conn, _ = listener.accept()
+        except socket.timeout:
+            continue
+        threading.Thread(target=run, args=(conn,), daemon=True).start()
+    return 0
 
 
 def split_reply(reply):
@@ -159,35 +231,45 @@ def open_many(port, count, rate=0.0):
     return socks, refused
 
 
+def keep_up(socks, seconds, interval, step):
+    """Every `interval` until `seconds` pass or none is left, runs `step(sock)` on each connection still open;
+    a step that returns False or raises OSError (other than "would block") means the server ended it. Closes
+    every connection at the end; returns how many were still open then."""
+    alive = set(socks)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and alive:
+        for sock in list(alive):
+            try:
+                keep = step(sock)
+            except BlockingIOError:
+                keep = True  # nothing from the server: it still holds the connection
+            except OSError:
+                keep = False
+            if not keep:
+                alive.discard(sock)
+                sock.close()
+        time.sleep(interval)
+    for sock in alive:
+        sock.close()
+    return len(alive)
+
+
 def cmd_slowloris(args):
     """Each connection sends 'GET / HTTP/1.0\\r\\n' and then one more header line every interval."""
     raise_nofile()
     socks, _ = open_many(args.port, args.connections, rate=args.rate)
     time.sleep(0.2)
-    alive = set(socks)
     sent_head = set()
-    closed_by_server = 0
-    deadline = time.monotonic() + args.seconds
-    while time.monotonic() < deadline and alive:
-        for sock in list(alive):
-            try:
-                data = b"GET / HTTP/1.0\r\n" if sock not in sent_head else b"X-a: %d\r\n" % random.randint(0, 9999)
-                sock.send(data)
-                sent_head.add(sock)
-                # EOF, or any reply (the 408 at the server's timeout), means the server ended it.
-                sock.recv(4096, socket.MSG_DONTWAIT)
-                raise ConnectionAbortedError
-            except BlockingIOError:
-                pass  # nothing from the server: it still holds the connection
-            except OSError:
-                alive.discard(sock)
-                closed_by_server += 1
-                sock.close()
-        time.sleep(args.interval)
-    held = len(alive)
-    for sock in alive:
-        sock.close()
-    print(f"connections={len(socks)} held_at_end={held} closed_by_server={closed_by_server}")
+
+    def step(sock):
+        sock.send(b"GET / HTTP/1.0\r\n" if sock not in sent_head else b"X-a: %d\r\n" % random.randint(0, 9999))
+        sent_head.add(sock)
+        # EOF, or any reply (the 408 at the server's timeout), means the server ended it.
+        sock.recv(4096, socket.MSG_DONTWAIT)
+        return False
+
+    held = keep_up(socks, args.seconds, args.interval, step)
+    print(f"connections={len(socks)} held_at_end={held} closed_by_server={len(socks) - held}")
     return 0
 
 
@@ -207,26 +289,15 @@ def cmd_slowread(args):
             continue
         sock.setblocking(False)
         socks.append(sock)
-    alive = set(socks)
     received = 0
-    deadline = time.monotonic() + args.seconds
-    while time.monotonic() < deadline and alive:
-        for sock in list(alive):
-            try:
-                chunk = sock.recv(args.bytes)
-                if not chunk:
-                    alive.discard(sock)
-                    sock.close()
-                received += len(chunk)
-            except BlockingIOError:
-                pass
-            except OSError:
-                alive.discard(sock)
-                sock.close()
-        time.sleep(args.interval)
-    held = len(alive)
-    for sock in alive:
-        sock.close()
+
+    def step(sock):
+        nonlocal received
+        chunk = sock.recv(args.bytes)
+        received += len(chunk)
+        return bool(chunk)
+
+    held = keep_up(socks, args.seconds, args.interval, step)
     print(f"connections={len(socks)} held_at_end={held} received={received}")
     return 0
 
@@ -238,7 +309,8 @@ def cmd_flood(args):
     """Opens N connections, sends nothing, and watches the server close them; then closes the rest.
 
     A connection counts as closed by the server when a read returns EOF or a reset. The connections
-    in the backlog beyond --max-connections are accepted later and closed after their own timeout.
+    in the backlog beyond --max-connections are accepted later and closed after their own timeout. It stops once
+    nothing closed for --quiet seconds, then waits --probe-wait (more than the server's --timeout) for the rest.
     """
     raise_nofile()
     start = time.monotonic()
@@ -388,7 +460,8 @@ def cmd_trickle(args):
 
 
 def cmd_soak(args):
-    """Warm-up requests, then the measured run; samples the server's fds and VmRSS along the way."""
+    """Warm-up requests, then the measured run; samples the server's fds and VmRSS along the way.
+    Each --file is URLPATH=LOCALFILE (repeatable)."""
     expected = {path: open(local, "rb").read() for path, local in (item.split("=", 1) for item in args.file)}
     paths = sorted(expected)
     failures = 0
@@ -517,6 +590,7 @@ PATH_TABLE = [
 
 
 def cmd_paths(args):
+    """Every target of PATH_TABLE against a server whose root is --root; --dotfiles: it runs with --dotfiles."""
     secret = open(args.secret, "rb").read().strip()
     root = args.root
     bad = 0
@@ -596,15 +670,8 @@ def cmd_changing(args):
                     if slow:
                         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192)
                     sock.sendall(b"GET " + args.path.encode() + b" HTTP/1.0\r\n\r\n")
-                    chunks = []
-                    while True:
-                        chunk = sock.recv(1 << 16)
-                        if not chunk:
-                            break
-                        chunks.append(chunk)
-                        if slow:
-                            time.sleep(0.002)
-                    status, headers, body = split_reply(b"".join(chunks))
+                    reply = read_reply(sock, on_chunk=(lambda _: time.sleep(0.002)) if slow else None)
+                    status, headers, body = split_reply(reply)
                     length = int(headers.get("content-length", "-1"))
                     if status != 200 or len(body) != length:
                         kind = "error"  # short body: a client that checks Content-Length fails
@@ -642,39 +709,37 @@ def cmd_midway(args):
     with socket.create_connection((HOST, args.port), timeout=10) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
         sock.sendall(b"GET " + args.path.encode() + b" HTTP/1.0\r\n\r\n")
-        chunks = []
-        total = 0
         changed = False
         outcome = "eof"
+
+        def change(received):
+            nonlocal changed
+            if received > args.after and not changed:
+                changed = True
+                if args.action == "rewrite":
+                    # Another version of the same size, written over the whole file in place.
+                    with open(args.file, "r+b") as out:
+                        half = len(original) // 2
+                        out.write(original[half:] + original[:half])
+                elif args.action == "truncate":
+                    os.truncate(args.file, len(original) // 2)
+                elif args.action == "append":
+                    with open(args.file, "ab") as out:
+                        out.write(b"appended")
+                elif args.action == "delete":
+                    os.unlink(args.file)
+                elif args.action == "replace":
+                    with open(args.file + ".new", "wb") as out:
+                        out.write(bytes(len(original)))
+                    os.rename(args.file + ".new", args.file)
+            time.sleep(0.001)
+
         try:
-            while True:
-                chunk = sock.recv(1 << 16)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                total += len(chunk)
-                if total > args.after and not changed:
-                    changed = True
-                    if args.action == "rewrite":
-                        # Another version of the same size, written over the whole file in place.
-                        with open(args.file, "r+b") as out:
-                            half = len(original) // 2
-                            out.write(original[half:] + original[:half])
-                    elif args.action == "truncate":
-                        os.truncate(args.file, len(original) // 2)
-                    elif args.action == "append":
-                        with open(args.file, "ab") as out:
-                            out.write(b"appended")
-                    elif args.action == "delete":
-                        os.unlink(args.file)
-                    elif args.action == "replace":
-                        with open(args.file + ".new", "wb") as out:
-                            out.write(bytes(len(original)))
-                        os.rename(args.file + ".new", args.file)
-                time.sleep(0.001)
+            reply = read_reply(sock, on_chunk=change)
         except OSError as error:
             outcome = type(error).__name__
-    status, headers, body = split_reply(b"".join(chunks))
+            reply = error.partial
+    status, headers, body = split_reply(reply)
     length = int(headers.get("content-length", "-1"))
     whole = status == 200 and body == original
     complete_looking = status == 200 and len(body) == length
@@ -706,63 +771,344 @@ def gzip_bomb(size):
 
 def cmd_evil_server(args):
     """Serves one misbehaviour to every connection until --seconds pass; prints the port first."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((HOST, 0))
-    listener.listen(16)
-    listener.settimeout(0.5)
-    print(listener.getsockname()[1], flush=True)
     bomb = gzip_bomb(args.bomb_bytes) if args.mode == "gzip-bomb" else b""
     deadline = time.monotonic() + args.seconds
 
     def serve(conn):
         conn.settimeout(5)
-        try:
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = conn.recv(4096)
-                if not chunk:
-                    break
-                data += chunk
-            end = min(deadline, time.monotonic() + args.stream_seconds)
-            if args.mode == "endless-header":
-                conn.sendall(b"HTTP/1.0 200 OK\r\nX-Endless: ")
-                filler = b"a" * 65536
-                while time.monotonic() < end:
-                    conn.sendall(filler)
-            elif args.mode == "many-headers":
-                conn.sendall(b"HTTP/1.0 200 OK\r\n")
-                line = b"X-Many: 1\r\n" * 4096
-                while time.monotonic() < end:
-                    conn.sendall(line)
-            elif args.mode == "huge-length":
-                conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 9223372036854775807\r\n\r\n" + b"x" * 1024)
-            elif args.mode == "overflow-length":
-                conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\nxyz")
-            elif args.mode == "endless-body":
-                conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n")
-                filler = bytes(1 << 16)
-                while time.monotonic() < end:
-                    conn.sendall(filler)
-            elif args.mode == "gzip-bomb":
-                conn.sendall(
-                    b"HTTP/1.0 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(bomb) + bomb
-                )
-            elif args.mode == "garbage":
-                conn.sendall(bytes(random.Random(7).randrange(256) for _ in range(4096)))
-            elif args.mode == "garbage-status":
-                conn.sendall(b"HTTP/1.0 OK 200 \x00\xff\r\n\r\nbody")
-        except OSError:
-            pass
-        finally:
-            conn.close()
+        read_head(conn)
+        end = min(deadline, time.monotonic() + args.stream_seconds)
+        if args.mode == "endless-header":
+            conn.sendall(b"HTTP/1.0 200 OK\r\nX-Endless: ")
+            filler = b"a" * 65536
+            while time.monotonic() < end:
+                conn.sendall(filler)
+        elif args.mode == "many-headers":
+            conn.sendall(b"HTTP/1.0 200 OK\r\n")
+            line = b"X-Many: 1\r\n" * 4096
+            while time.monotonic() < end:
+                conn.sendall(line)
+        elif args.mode == "huge-length":
+            conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 9223372036854775807\r\n\r\n" + b"x" * 1024)
+        elif args.mode == "overflow-length":
+            conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\nxyz")
+        elif args.mode == "endless-body":
+            conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n")
+            filler = bytes(1 << 16)
+            while time.monotonic() < end:
+                conn.sendall(filler)
+        elif args.mode == "gzip-bomb":
+            conn.sendall(b"HTTP/1.0 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(bomb) + bomb)
+        elif args.mode == "garbage":
+            conn.sendall(bytes(random.Random(7).randrange(256) for _ in range(4096)))
+        elif args.mode == "garbage-status":
+            conn.sendall(b"HTTP/1.0 OK 200 \x00\xff\r\n\r\nbody")
 
-    while time.monotonic() < deadline:
+    return serve_connections(args.seconds, serve)
+
+
+def cmd_canned_server(args):
+    """Answers every connection with --reply (backslash escapes decoded) once the request head is in, then
+    closes; --reply SILENT never answers (for client timeouts). Prints the port first."""
+    reply = unescape(args.reply)
+
+    def serve(conn):
+        read_head(conn)
+        if reply == b"SILENT":
+            time.sleep(30)
+        else:
+            conn.sendall(reply)
+
+    return serve_connections(args.seconds, serve)
+
+
+def cmd_range_server(args):
+    """Serves --file at /ranges (honours `Range: bytes=N-` when If-Range is "v1") and /noranges (always the whole
+    file), ETag "v1". A client that half-closed gets only the head and the first --cut body bytes, then the close:
+    nginx's habit after a half-close (issue 9). Prints the port first."""
+    data = open(args.file, "rb").read()
+
+    def serve(conn):
+        request = read_head(conn)
+        if b"\r\n\r\n" not in request:
+            return
+        lines = request.split(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+        path = lines[0].split(" ")[1]
+        fields = {l.split(":", 1)[0].lower(): l.split(":", 1)[1].strip() for l in lines[1:] if ":" in l}
+        conn.settimeout(0.3)
         try:
-            conn, _ = listener.accept()
+            half_closed = conn.recv(1) == b""
         except socket.timeout:
-            continue
-        threading.Thread(target=serve, args=(conn,), daemon=True).start()
+            half_closed = False
+        conn.settimeout(10)
+        start = 0
+        if path == "/ranges" and fields.get("range", "").startswith("bytes=") and fields.get("if-range") == '"v1"':
+            start = int(fields["range"][6:].rstrip("-"))
+        if start:
+            head = "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes %d-%d/%d\r\n" % (start, len(data) - 1, len(data))
+        else:
+            head = "HTTP/1.1 200 OK\r\n"
+        head += 'Content-Length: %d\r\nETag: "v1"\r\nConnection: close\r\n\r\n' % (len(data) - start)
+        body = data[start:]
+        conn.sendall(head.encode() + (body[: args.cut] if half_closed else body))
+
+    return serve_connections(args.seconds, serve)
+
+
+# exchange and the scenario clients of scripts/tests -------------------------------------------------
+
+
+def cmd_exchange(args):
+    """One raw exchange: sends --send (backslash escapes decoded) and --fill bytes of 'x', optionally half-closes,
+    waits --pause seconds, and reads until EOF. Prints the reply's exact bytes, or with --summary one line
+    `first_line=... bytes=N seconds=S` (seconds from the connect to the server's close)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        if args.rcvbuf:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, args.rcvbuf)
+        sock.settimeout(args.timeout)
+        sock.connect((HOST, args.port))
+        start = time.monotonic()
+        data = unescape(args.send or "") + b"x" * args.fill
+        if data:
+            sock.sendall(data)
+        if args.half_close:
+            sock.shutdown(socket.SHUT_WR)
+        time.sleep(args.pause)
+        reply = read_reply(sock)
+        took = time.monotonic() - start
+    if args.summary:
+        first = reply.split(b"\r\n", 1)[0].decode("latin-1") if reply else ""
+        print(f"first_line={first} bytes={len(reply)} seconds={took:.2f}")
+    else:
+        sys.stdout.buffer.write(reply)
+    return 0
+
+
+def cmd_paced_download(args):
+    """GETs --path with a small receive buffer, reading at most --rate bytes a second; touches --started when
+    the first bytes arrive and writes the body to --out. Exit 1 when the reply is not a complete 200."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        # A small receive buffer: loopback buffers can grow to tens of MiB and would take the whole file at once.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        sock.settimeout(30)
+        sock.connect((HOST, args.port))
+        sock.sendall(b"GET " + args.path.encode() + b" HTTP/1.0\r\n\r\n")
+        start = time.monotonic()
+
+        def pace(received):
+            if args.started and not os.path.exists(args.started):
+                open(args.started, "w").close()  # the response has started
+            ahead = received / args.rate - (time.monotonic() - start)
+            if ahead > 0:
+                time.sleep(ahead)
+
+        reply = read_reply(sock, on_chunk=pace)
+    status, headers, body = split_reply(reply)
+    with open(args.out, "wb") as out:
+        out.write(body)
+    print(f"status={status} bytes={len(body)} seconds={time.monotonic() - start:.2f}")
+    return 0 if status == 200 and str(len(body)) == headers.get("content-length") else 1
+
+
+def cmd_post_linger(args):
+    """POSTs --body-bytes, waits --pause seconds, then reads: the whole 501 page (with Allow and an exact
+    Content-Length) must arrive, never a reset (which would raise here)."""
+    with socket.create_connection((HOST, args.port), timeout=10) as sock:
+        body = b"x" * args.body_bytes
+        sock.sendall(b"POST /upload HTTP/1.0\r\nContent-Type: application/octet-stream\r\n"
+                     b"Content-Length: %d\r\n\r\n" % len(body))
+        sock.sendall(body)
+        time.sleep(args.pause)
+        out = read_reply(sock)
+    head, _, page = out.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    assert lines[0] == b"HTTP/1.0 501 Not Implemented", lines[0]
+    assert b"Allow: GET, HEAD" in lines, lines
+    assert b"Content-Length: %d" % len(page) in lines, (lines, len(page))
+    assert page.endswith(b"</html>\n"), page[-40:]
+    print(f"status=501 page_bytes={len(page)}")
+    return 0
+
+
+def cmd_auth_timing(args):
+    """A wrong password for --existing and for --missing, median of --rounds each: both must cost the same
+    order of time (a missing user is checked against a dummy hash)."""
+    import base64
+    import statistics
+
+    def once(user):
+        token = base64.b64encode(f"{user}:wrong".encode()).decode()
+        start = time.perf_counter()
+        with socket.create_connection((HOST, args.port), timeout=10) as sock:
+            sock.sendall(f"GET /hello.txt HTTP/1.0\r\nAuthorization: Basic {token}\r\n\r\n".encode())
+            read_reply(sock)
+        return time.perf_counter() - start
+
+    existing = statistics.median(once(args.existing) for _ in range(args.rounds))
+    missing = statistics.median(once(args.missing) for _ in range(args.rounds))
+    print(f"existing_ms={existing * 1000:.1f} missing_ms={missing * 1000:.1f}")
+    return 0 if 0.2 < missing / existing < 5 else 1
+
+
+def cmd_fd_exhaustion(args):
+    """Against a server under a descriptor limit: --idle connections take every descriptor; the server must not
+    spin while requests wait in the backlog, must answer a held connection with 200 or 503 (Retry-After), never
+    404, and must serve every waiting request with --expect's bytes once the idle clients go."""
+    pid = args.pid
+    fds = lambda: proc_fds(pid)
+    ticks = lambda: sum(int(x) for x in open(f"/proc/{pid}/stat").read().split()[13:15])
+    idle = [socket.create_connection((HOST, args.port), timeout=10) for _ in range(args.idle)]
+    time.sleep(0.5)
+    print(f"server descriptors with {args.idle} idle clients: {fds()}")
+    assert fds() >= args.min_fds, "the idle clients never exhausted the descriptors"
+    # Requests that wait in the backlog while the server cannot accept.
+    request = b"GET " + args.path.encode() + b" HTTP/1.0\r\n\r\n"
+    waiting = []
+    for _ in range(args.waiting):
+        sock = socket.create_connection((HOST, args.port), timeout=20)
+        sock.sendall(request)
+        waiting.append(sock)
+    before = ticks()
+    time.sleep(1)
+    spent = ticks() - before
+    print("CPU ticks in 1 s at EMFILE:", spent)
+    assert spent <= 20, f"the server spins at EMFILE ({spent} ticks in 1 s)"
+    # A connection the server holds asks for a file: a true answer, 200 or 503, never 404.
+    held = idle.pop(0)
+    held.sendall(request)
+    reply = read_reply(held)
+    status = reply.split(b" ", 2)[1]
+    print("held connection answered", status.decode())
+    assert status in (b"200", b"503"), reply[:200]
+    if status == b"503":
+        assert b"\r\nRetry-After: 1\r\n" in reply, reply[:300]
+    # The idle clients go: the server accepts again and serves every request that waited.
+    for sock in idle:
+        sock.close()
+    expected = open(args.expect, "rb").read()
+    for sock in waiting:
+        reply = read_reply(sock)
+        assert reply.startswith(b"HTTP/1.0 200 OK\r\n") and reply.endswith(expected), reply[:100]
+    print(f"all {args.waiting} waiting requests served after descriptors freed up")
+    return 0
+
+
+def cmd_mixed_requests(args):
+    """--count requests that cycle through every kind (files, errors, HEAD, HTTP/0.9, garbage, half-close,
+    resets mid-body, clients that connect and leave); exit 1 on any client error or empty reply."""
+    kinds = [
+        b"GET /index.html HTTP/1.0\r\n\r\n", b"GET /missing HTTP/1.0\r\n\r\n", b"HEAD /big.bin HTTP/1.0\r\n\r\n",
+        b"GET /index.html\r\n", b"garbage\r\n\r\n", "half-close", "reset", "leave",
+    ]
+    errors = 0
+    for i in range(args.count):
+        kind = kinds[i % len(kinds)]
+        sock = socket.create_connection((HOST, args.port), timeout=10)
+        try:
+            if kind == "leave":
+                pass
+            elif kind == "reset":
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                sock.sendall(b"GET /big.bin HTTP/1.0\r\n\r\n")
+                sock.recv(1000)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            else:
+                sock.sendall(b"GET /big.bin HTTP/1.0\r\n\r\n" if kind == "half-close" else kind)
+                if kind == "half-close":
+                    sock.shutdown(socket.SHUT_WR)
+                if not read_reply(sock) and kind != b"GET /index.html\r\n":
+                    errors += 1
+        except OSError as error:
+            errors += 1
+            log("request", i, kind, error)
+        finally:
+            sock.close()
+    print(f"requests={args.count} errors={errors}")
+    return 1 if errors else 0
+
+
+def cmd_hold_idle(args):
+    """Opens --connections idle connections (never sends), touches --ready, waits (at most --seconds) for --go to
+    exist; then, with --count-closed S, counts for up to S seconds how many the server closes (EOF, a reply such as
+    408 then EOF, or a reset), and closes the rest. Prints `held=N closed=M`."""
+    raise_nofile()
+    held = [socket.create_connection((HOST, args.port)) for _ in range(args.connections)]
+    open(args.ready, "w").close()
+    deadline = time.monotonic() + args.seconds  # never outlive a failed test
+    while not os.path.exists(args.go) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    closed = 0
+    if args.count_closed:
+        selector = selectors.DefaultSelector()
+        for sock in held:
+            sock.setblocking(False)
+            selector.register(sock, selectors.EVENT_READ)
+        open_ = len(held)
+        until = time.monotonic() + args.count_closed
+        while open_ and time.monotonic() < until:
+            for key, _ in selector.select(timeout=0.2):
+                try:
+                    while key.fileobj.recv(65536):
+                        pass
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    pass
+                selector.unregister(key.fileobj)
+                closed += 1
+                open_ -= 1
+    for sock in held:
+        sock.close()
+    print(f"held={len(held)} closed={closed}")
+    return 0
+
+
+def cmd_free_port(args):
+    """Prints a TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released)."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        print(sock.getsockname()[1])
+    return 0
+
+
+# page checks for scripts/browser-check ----------------------------------------------------------------
+
+
+def cmd_png_check(args):
+    """A PNG of --width x --height that is not blank (a blank page compresses to well under --min-bytes)."""
+    data = open(args.file, "rb").read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        log("not a PNG")
+        return 1
+    width, height = struct.unpack(">II", data[16:24])
+    if (width, height) != (args.width, args.height):
+        log(f"size {width}x{height}")
+        return 1
+    if len(data) <= args.min_bytes:
+        log(f"only {len(data)} bytes: blank?")
+        return 1
+    return 0
+
+
+def cmd_links(args):
+    """Prints the target of every <a href> in --html, resolved against --base the way a browser does."""
+    import html.parser
+    import urllib.parse
+
+    class Links(html.parser.HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "a":
+                print(urllib.parse.urljoin(args.base, dict(attrs)["href"]))
+
+    Links().feed(open(args.html, encoding="utf-8").read())
+    return 0
+
+
+def cmd_url_path(args):
+    """Prints the path of --url, percent-decoded: the file it names under a server's root."""
+    import urllib.parse
+
+    print(urllib.parse.unquote(urllib.parse.urlsplit(args.url).path))
     return 0
 
 
@@ -799,128 +1145,73 @@ def cmd_measure(args):
     return 0
 
 
+# Each subcommand's options, written compactly: "--port:int" is a required int, "--seconds=10.0" an option whose
+# default gives its type, "--stop-file=" an optional string, "--dotfiles?" a flag, "--file+" a repeatable string,
+# "--mode:a|b" a required choice, "--path" a required string.
+EVIL_MODES = "endless-header|many-headers|huge-length|overflow-length|endless-body|gzip-bomb|garbage|garbage-status"
+COMMANDS = {
+    "fetch-loop": (cmd_fetch_loop, "--port:int --path --expect --seconds=10.0 --count=0 --timeout=10.0 --pause=0.0 --stop-file="),
+    "slowloris": (cmd_slowloris, "--port:int --connections=200 --seconds=5.0 --interval=1.0 --rate=0.0"),
+    "slowread": (cmd_slowread, "--port:int --path --connections=50 --seconds=5.0 --interval=0.5 --bytes=32"),
+    "flood": (cmd_flood, "--port:int --connections=500 --hold=10.0 --rate=0.0 --expect-all-closed? --quiet=10.0 --probe-wait=5.0"),
+    "resets": (cmd_resets, "--port:int --path --count=50 --read=10000"),
+    "half-close": (cmd_half_close, "--port:int --count=50 --timeout=5.0"),
+    "trickle": (cmd_trickle, "--port:int --path --expect= --status=200 --count=1 --pause=0.02"),
+    "soak": (cmd_soak, "--port:int --pid:int --file+ --warmup=1000 --count=10000 --max-growth-kib=2048"),
+    "paths": (cmd_paths, "--port:int --root --secret --dotfiles?"),
+    "changing": (cmd_changing, "--port:int --path --file --version+ --seconds=5.0 --readers=4 --writer-pause=0.01"),
+    "midway": (cmd_midway, "--port:int --path --file --after=4194304 --action:rewrite|truncate|append|delete|replace"),
+    "evil-server": (cmd_evil_server, f"--mode:{EVIL_MODES} --seconds=60.0 --stream-seconds=10.0 --bomb-bytes=1073741824"),
+    "canned-server": (cmd_canned_server, "--reply --seconds=60.0"),
+    "range-server": (cmd_range_server, "--file --cut=100000 --seconds=60.0"),
+    "exchange": (cmd_exchange, "--port:int --send= --fill=0 --half-close? --pause=0.0 --rcvbuf=0 --timeout=10.0 --summary?"),
+    "paced-download": (cmd_paced_download, "--port:int --path --out --started= --rate=10485760"),
+    "post-linger": (cmd_post_linger, "--port:int --body-bytes:int --pause=0.0"),
+    "auth-timing": (cmd_auth_timing, "--port:int --existing --missing --rounds=11"),
+    "fd-exhaustion": (cmd_fd_exhaustion, "--port:int --pid:int --path --expect --idle=150 --waiting=5 --min-fds=120"),
+    "mixed-requests": (cmd_mixed_requests, "--port:int --count=10000"),
+    "hold-idle": (cmd_hold_idle, "--port:int --connections:int --ready --go --seconds=30.0 --count-closed=0.0"),
+    "free-port": (cmd_free_port, ""),
+    "png-check": (cmd_png_check, "--file --width:int --height:int --min-bytes=5000"),
+    "links": (cmd_links, "--base --html"),
+    "url-path": (cmd_url_path, "--url"),
+    "sample": (cmd_sample, "--pid:int --seconds=10.0 --stop-file="),
+}
+
+
+def add_option(parser, spec):
+    """Adds one option written as in COMMANDS to an argparse parser."""
+    if spec.endswith("?"):
+        parser.add_argument(spec[:-1], action="store_true")
+    elif spec.endswith("+"):
+        parser.add_argument(spec[:-1], action="append", required=True)
+    elif "=" in spec:
+        name, default = spec.split("=", 1)
+        if default == "":
+            parser.add_argument(name, default=None)
+        else:
+            kind = float if "." in default else int
+            parser.add_argument(name, type=kind, default=kind(default))
+    elif spec.endswith(":int"):
+        parser.add_argument(spec[:-4], type=int, required=True)
+    elif ":" in spec:
+        name, choices = spec.split(":", 1)
+        parser.add_argument(name, required=True, choices=choices.split("|"))
+    else:
+        parser.add_argument(spec, required=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("fetch-loop")
-    p.add_argument("--port", type=int, required=True)
-    p.add_argument("--path", required=True)
-    p.add_argument("--expect", required=True)
-    p.add_argument("--seconds", type=float, default=10)
-    p.add_argument("--count", type=int, default=0)
-    p.add_argument("--timeout", type=float, default=10)
-    p.add_argument("--pause", type=float, default=0.0)
-    p.add_argument("--stop-file")
-    p.set_defaults(run=cmd_fetch_loop)
-
-    p = sub.add_parser("slowloris")
-    p.add_argument("--port", type=int, required=True)
-    p.add_argument("--connections", type=int, default=200)
-    p.add_argument("--seconds", type=float, default=5)
-    p.add_argument("--interval", type=float, default=1)
-    p.add_argument("--rate", type=float, default=0)
-    p.set_defaults(run=cmd_slowloris)
-
-    p = sub.add_parser("slowread")
-    p.add_argument("--port", type=int, required=True)
-    p.add_argument("--path", required=True)
-    p.add_argument("--connections", type=int, default=50)
-    p.add_argument("--seconds", type=float, default=5)
-    p.add_argument("--interval", type=float, default=0.5)
-    p.add_argument("--bytes", type=int, default=32)
-    p.set_defaults(run=cmd_slowread)
-
-    p = sub.add_parser("flood")
-    p.add_argument("--port", type=int, required=True)
-    p.add_argument("--connections", type=int, default=500)
-    p.add_argument("--hold", type=float, default=10)
-    p.add_argument("--rate", type=float, default=0)
-    p.add_argument("--quiet", type=float, default=10, help="stop once nothing closed for this long")
-    p.add_argument("--probe-wait", type=float, default=5, help="then wait this long for the rest (> --timeout)")
-    p.add_argument("--expect-all-closed", action="store_true")
-    p.set_defaults(run=cmd_flood)
-
-    p = sub.add_parser("resets")
-    p.add_argument("--port", type=int, required=True)
-    p.add_argument("--path", required=True)
-    p.add_argument("--count", type=int, default=50)
-    p.add_argument("--read", type=int, default=10000)
-    p.set_defaults(run=cmd_resets)
-
-    p = sub.add_parser("half-close")
-    p.add_argument("--port", type=int, required=True)
-    p.add_argument("--count", type=int, default=50)
-    p.add_argument("--timeout", type=float, default=5)
-    p.set_defaults(run=cmd_half_close)
-
-    p = sub.add_parser("trickle")
-    p.add_argument("--port", type=int, required=True)
-    p.add_argument("--path", required=True)
-    p.add_argument("--expect")
-    p.add_argument("--status", type=int, default=200)
-    p.add_argument("--count", type=int, default=1)
-    p.add_argument("--pause", type=float, default=0.02)
-    p.set_defaults(run=cmd_trickle)
-
-    p = sub.add_parser("soak")
-    p.add_argument("--port", type=int, required=True)
-    p.add_argument("--pid", type=int, required=True)
-    p.add_argument("--file", action="append", required=True, help="URLPATH=LOCALFILE (repeatable)")
-    p.add_argument("--warmup", type=int, default=1000)
-    p.add_argument("--count", type=int, default=10000)
-    p.add_argument("--max-growth-kib", type=int, default=2048)
-    p.set_defaults(run=cmd_soak)
-
-    p = sub.add_parser("paths")
-    p.add_argument("--port", type=int, required=True)
-    p.add_argument("--root", required=True)
-    p.add_argument("--secret", required=True)
-    p.add_argument("--dotfiles", action="store_true", help="the server runs with --dotfiles")
-    p.set_defaults(run=cmd_paths)
-
-    p = sub.add_parser("changing")
-    p.add_argument("--port", type=int, required=True)
-    p.add_argument("--path", required=True)
-    p.add_argument("--file", required=True)
-    p.add_argument("--version", action="append", required=True)
-    p.add_argument("--seconds", type=float, default=5)
-    p.add_argument("--readers", type=int, default=4)
-    p.add_argument("--writer-pause", type=float, default=0.01)
-    p.set_defaults(run=cmd_changing)
-
-    p = sub.add_parser("midway")
-    p.add_argument("--port", type=int, required=True)
-    p.add_argument("--path", required=True)
-    p.add_argument("--file", required=True)
-    p.add_argument("--action", required=True, choices=["rewrite", "truncate", "append", "delete", "replace"])
-    p.add_argument("--after", type=int, default=4 << 20)
-    p.set_defaults(run=cmd_midway)
-
-    p = sub.add_parser("evil-server")
-    p.add_argument(
-        "--mode",
-        required=True,
-        choices=[
-            "endless-header", "many-headers", "huge-length", "overflow-length", "endless-body", "gzip-bomb",
-            "garbage", "garbage-status",
-        ],
-    )
-    p.add_argument("--seconds", type=float, default=60)
-    p.add_argument("--stream-seconds", type=float, default=10)
-    p.add_argument("--bomb-bytes", type=int, default=1 << 30)
-    p.set_defaults(run=cmd_evil_server)
-
-    p = sub.add_parser("measure")
+    for name, (run, specs) in COMMANDS.items():
+        p = sub.add_parser(name, description=run.__doc__)
+        for spec in specs.split():
+            add_option(p, spec)
+        p.set_defaults(run=run)
+    p = sub.add_parser("measure", description=cmd_measure.__doc__)
     p.add_argument("argv", nargs=argparse.REMAINDER)
     p.set_defaults(run=cmd_measure)
-
-    p = sub.add_parser("sample")
-    p.add_argument("--pid", type=int, required=True)
-    p.add_argument("--seconds", type=float, default=10)
-    p.add_argument("--stop-file")
-    p.set_defaults(run=cmd_sample)
-
     args = parser.parse_args()
     sys.exit(args.run(args))
 

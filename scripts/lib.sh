@@ -1,11 +1,17 @@
 # Shared helpers for the end-to-end scripts in scripts/tests. Source it; do not run it.
-# Modelled on swift-nio's IntegrationTests/test_functions.sh.
+# Modelled on swift-nio's IntegrationTests/test_functions.sh. Every test runs with `set -euo pipefail`: a
+# command expected to fail is run through expect_exit (or `code=0; cmd || code=$?`), never left bare.
 
 # Where the built binaries are; run-tests.sh exports these after one `swift build`.
 : "${HTTP_SERVE:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.build/debug/http-serve}"
 : "${HTTP_FETCH:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.build/debug/http-fetch}"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WWW="$REPO_ROOT/www"
+# The scripts' one module of raw clients and throwaway servers.
+HOSTILE_CLIENTS="$REPO_ROOT/scripts/hostile_clients.py"
+
+# hc SUBCOMMAND [options...]: runs a subcommand of scripts/hostile_clients.py.
+hc() { python3 "$HOSTILE_CLIENTS" "$@"; }
 
 fail() {
     echo "FAIL: $*" >&2
@@ -23,6 +29,19 @@ assert_contains() {  # haystack needle [message]
         *"$2"*) ;;
         *) fail "${3:-missing text}: '$2' not found in: $1" ;;
     esac
+}
+
+assert_between() {  # value low high [message]: low <= value <= high, decimals allowed
+    awk -v v="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(v >= lo && v <= hi) }' ||
+        fail "${4:-value out of range}: $1 is not within $2..$3"
+}
+
+# expect_exit CODE COMMAND...: runs COMMAND, whose failure does not stop the test, and fails unless it exits CODE.
+expect_exit() {
+    local want="$1" code=0
+    shift
+    "$@" || code=$?
+    assert_equal "$want" "$code" "exit status of $*"
 }
 
 assert_equal_files() {  # expected-file actual-file
@@ -54,14 +73,19 @@ start_server() {
     BASE="${first#listening on }"
     PORT="${BASE##*:}"
     PORT="${PORT%/}"
-    # Chain, never replace, a cleanup the caller set before starting the server (temp folders).
-    local previous=""
+    add_exit_trap stop_server
+}
+
+# add_exit_trap COMMAND: runs COMMAND at exit before whatever EXIT trap was set already (chains, never replaces
+# the caller's cleanup of temp folders).
+add_exit_trap() {
+    local command="$*" previous=""
     if [ -n "$(trap -p EXIT)" ]; then
         eval "set -- $(trap -p EXIT)"
         previous="$3"
     fi
     # shellcheck disable=SC2064
-    trap "stop_server; $previous" EXIT
+    trap "$command; $previous" EXIT
 }
 
 # As nobody (uid/gid 65534, no groups): root reads chmod-000 files, so permission tests must drop root.
@@ -80,27 +104,67 @@ stop_server() {
     SERVER_PID=""
 }
 
+# server_fds: how many descriptors the server holds now.
+server_fds() { ls "/proc/$SERVER_PID/fd" | wc -l; }
+
+# wait_for_file FILE [TRIES]: waits (TRIES x 50 ms, default 200) until FILE exists and is not empty.
+wait_for_file() {
+    for _ in $(seq 1 "${2:-200}"); do
+        if [ -s "$1" ]; then return 0; fi
+        sleep 0.05
+    done
+    fail "$1 never appeared"
+}
+
+# stop_job PID: stops a background job of the test (TERM, then reaps it); quiet if it has already ended.
+stop_job() {
+    if [ -n "${1:-}" ]; then
+        kill "$1" 2>/dev/null || true
+        wait "$1" 2>/dev/null || true
+    fi
+}
+
+# start_fake_server SUBCOMMAND [options...]: starts a throwaway server of hostile_clients.py (evil-server,
+# canned-server, range-server) in the background, stopping the previous one; sets FAKE_PID and FAKE_URL
+# (http://127.0.0.1:PORT, no slash). It is stopped at exit.
+start_fake_server() {
+    stop_fake_server
+    local port_file
+    port_file="$(mktemp)"
+    hc "$@" >"$port_file" &
+    FAKE_PID=$!
+    wait_for_file "$port_file"
+    FAKE_URL="http://127.0.0.1:$(head -n 1 "$port_file")"
+    rm -f "$port_file"
+    if [ -z "${FAKE_TRAP:-}" ]; then
+        FAKE_TRAP=1
+        add_exit_trap stop_fake_server
+    fi
+}
+
+stop_fake_server() {
+    stop_job "${FAKE_PID:-}"
+    FAKE_PID=""
+}
+
 # raw_request BYTES: sends BYTES (backslash escapes like \r\n decoded) to the server, half-closes,
 # prints the reply. Command substitution drops trailing newlines, so capture with raw_reply.
 raw_request() {
-    python3 - "$PORT" "$1" <<'PY'
-import socket, sys
-port, data = int(sys.argv[1]), sys.argv[2].encode("latin-1").decode("unicode_escape").encode("latin-1")
-s = socket.create_connection(("127.0.0.1", port), timeout=10)
-s.sendall(data)
-s.shutdown(socket.SHUT_WR)
-out = b""
-while True:
-    chunk = s.recv(65536)
-    if not chunk:
-        break
-    out += chunk
-sys.stdout.buffer.write(out)
-PY
+    hc exchange --port "$PORT" --half-close --send="$1"
 }
 
 # raw_reply BYTES: sets REPLY to the exact reply to BYTES, trailing CRLFs included.
 raw_reply() {
-    REPLY="$(raw_request "$1"; echo .)"
+    raw_exchange --half-close --send="$1"
+}
+
+# raw_exchange [exchange options...]: sets REPLY to the exact bytes the server sent back (hostile_clients.py
+# exchange: --send, --fill, --half-close, --pause); fails the test if the exchange failed (a reset, say).
+raw_exchange() {
+    local file
+    file="$(mktemp)"
+    hc exchange --port "$PORT" "$@" >"$file" || fail "raw exchange failed: $*"
+    REPLY="$(cat "$file"; echo .)"
     REPLY="${REPLY%.}"
+    rm -f "$file"
 }

@@ -3,7 +3,7 @@
 # ends with "scripts: N passed, N failed, N skipped". A test that cannot run prints "skipped: REASON"
 # and exits 77 (automake's convention): it counts as skipped, never as passed.
 # Usage: scripts/run-tests.sh [NAME-FILTER]
-set -uo pipefail
+set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build 2>&1 | tail -n 1 || exit 1
 bin="$(swift build --show-bin-path)"
@@ -25,7 +25,7 @@ for test in scripts/tests/test_*.sh; do
         printf 'ok    %s (%d ms)\n' "$name" $((($(date +%s%N) - start) / 1000000))
     elif [ "$code" -eq 77 ]; then
         skipped=$((skipped + 1))
-        printf 'SKIP  %s: %s\n' "$name" "$(grep -m 1 '^skipped: ' "$log" | sed 's/^skipped: //')"
+        printf 'SKIP  %s: %s\n' "$name" "$(sed -n 's/^skipped: //p' "$log" | sed -n 1p)"
     else
         failed=$((failed + 1))
         failures+=("$name")
@@ -34,6 +34,6 @@ for test in scripts/tests/test_*.sh; do
     fi
     rm -f "$log"
 done
-[ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
+[ ${#failures[@]} -eq 0 ] || echo "failed: ${failures[*]}"
 echo "scripts: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

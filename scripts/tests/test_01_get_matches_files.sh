@@ -1,4 +1,5 @@
 # GET of every file in www/ returns exactly its bytes (cmp), with curl.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 start_server --root "$WWW"
 out="$(mktemp)"

@@ -1,4 +1,5 @@
 # HEAD returns the headers GET would, and no body.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 start_server --root "$WWW"
 raw_reply 'HEAD /hello.txt HTTP/1.0\r\n\r\n'

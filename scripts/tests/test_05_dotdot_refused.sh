@@ -1,4 +1,5 @@
 # /../ and its encodings are refused with 400 and never leave the root.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 start_server --root "$WWW"
 for target in "/../" "/../etc/passwd" "/%2e%2e/etc/passwd" "/..%2f..%2fetc/passwd" "/docs/../../etc/passwd"; do

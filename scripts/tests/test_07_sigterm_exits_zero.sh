@@ -1,4 +1,5 @@
 # SIGTERM and SIGINT stop the server cleanly with exit status 0.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 for signal in TERM INT; do
     start_server --root "$WWW"

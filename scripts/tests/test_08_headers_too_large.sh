@@ -1,4 +1,5 @@
 # An oversized header section gets an exact 431 head, a long request line 414; the server keeps serving.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 start_server --root "$WWW" --quiet
 big="$(head -c 70000 /dev/zero | tr '\0' a)"

@@ -1,5 +1,6 @@
 # Requests succeed while the server receives a storm of SIGHUP, a signal it handles
 # (a handled signal interrupts blocking calls with EINTR; an ignored one proves nothing).
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 start_server --root "$WWW" --quiet
 ( for _ in $(seq 1 2000); do kill -HUP "$SERVER_PID" 2>/dev/null || exit 0; done ) &

@@ -1,15 +1,14 @@
 # Clients that reset in the middle of a response (SO_LINGER 0), clients that half-close before sending anything,
 # and clients that send their request one byte at a time: the server answers the trickle in full, closes the
 # half-closed ones at once without a reply, survives the resets, and ends with the descriptors it started with.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
 trap 'stop_server; rm -rf "$site"' EXIT
 cp "$WWW/index.html" "$site/"
 head -c $((8 * 1024 * 1024)) /dev/urandom >"$site/big.bin"
 start_server --root "$site" --access-log "$site/access.log" --timeout 3
-count_fds() { ls "/proc/$SERVER_PID/fd" | wc -l; }
-before="$(count_fds)"
-hc() { python3 "$REPO_ROOT/scripts/hostile_clients.py" "$@"; }
+before="$(server_fds)"
 out="$(hc resets --port "$PORT" --path /big.bin --count 50 --read 100000)" || fail "resets: $out"
 echo "$out"
 out="$(hc half-close --port "$PORT" --count 50 --timeout 2)" || fail "half-close: $out"
@@ -25,8 +24,8 @@ out="$(hc trickle --port "$PORT" --path /index.html --status 408 --pause 0.1)" |
 echo "$out"
 kill -0 "$SERVER_PID" || fail "server died"
 out="$(hc fetch-loop --port "$PORT" --path /big.bin --expect "$site/big.bin" --count 5)" || fail "after: $out"
-for _ in $(seq 1 40); do [ "$(count_fds)" = "$before" ] && break; sleep 0.1; done
-assert_equal "$before" "$(count_fds)" "descriptors after resets, half-closes and trickles"
+for _ in $(seq 1 40); do [ "$(server_fds)" = "$before" ] && break; sleep 0.1; done
+assert_equal "$before" "$(server_fds)" "descriptors after resets, half-closes and trickles"
 # One log line per request (50 resets, 3 trickles, 5 fetches), none for the half-closes; a reset transfer
 # is logged with the bytes that really went out, never as the whole 8 MiB.
 for _ in $(seq 1 20); do [ "$(wc -l <"$site/access.log")" -ge 58 ] && break; sleep 0.1; done

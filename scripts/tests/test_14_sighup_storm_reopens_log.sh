@@ -1,6 +1,7 @@
 # A storm of SIGHUP, which http-serve handles (it reopens the access log, for logrotate), during 1,000 requests:
 # every request succeeds with the right bytes (EINTR is handled everywhere), and after the log is renamed
 # the next SIGHUP makes the server write to a new file of the old name, losing no line.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 tmp="$(mktemp -d)"
 storm_pid=""
@@ -15,7 +16,7 @@ start_server --root "$WWW" --access-log "$tmp/access.log"
 ) &
 storm_pid=$!
 fetch() {
-    python3 "$REPO_ROOT/scripts/hostile_clients.py" fetch-loop --port "$PORT" --path /logo.png \
+    hc fetch-loop --port "$PORT" --path /logo.png \
         --expect "$WWW/logo.png" --count 500 --seconds 120
 }
 first="$(fetch)" || fail "requests failed during the SIGHUP storm: $first"

@@ -1,6 +1,7 @@
 # A file changed while it is being sent: rewritten in place, truncated or grown, the client gets an error
 # (the server resets the connection after an fstat shows another version); deleted or replaced by a rename,
 # the client gets exactly the original bytes (the open descriptor still reads it). The server survives.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
 trap 'stop_server; rm -rf "$site"' EXIT
@@ -9,7 +10,7 @@ head -c $((32 * 1024 * 1024)) /dev/urandom >"$site/original.bin"
 start_server --root "$site" --quiet
 for action in rewrite truncate append delete replace; do
     cp "$site/original.bin" "$site/live.bin"
-    out="$(python3 "$REPO_ROOT/scripts/hostile_clients.py" midway --port "$PORT" --path /live.bin \
+    out="$(hc midway --port "$PORT" --path /live.bin \
         --file "$site/live.bin" --action "$action" --after $((4 * 1024 * 1024)))" || fail "$action: $out"
     echo "$out"
     case "$action" in

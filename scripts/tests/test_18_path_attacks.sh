@@ -2,6 +2,7 @@
 # encoding, double encoding, overlong UTF-8, backslashes, NUL, symbolic links out of the root and back up,
 # '..' after a link, absolute-form targets naming other hosts. Each is refused (400), absent (404) or served
 # from inside the root; none returns the secret that sits beside the root.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 parent="$(mktemp -d)"
 trap 'stop_server; rm -rf "$parent"' EXIT
@@ -22,7 +23,7 @@ ln -s .env "$site/env-link"
 for flags in "" "--dotfiles"; do
     # shellcheck disable=SC2086 # the flags are words
     start_server --root "$site" --quiet $flags
-    out="$(python3 "$REPO_ROOT/scripts/hostile_clients.py" paths --port "$PORT" --root "$site" \
+    out="$(hc paths --port "$PORT" --root "$site" \
         --secret "$parent/secret.txt" ${flags:+--dotfiles})" || fail "path table ($flags): $out"
     echo "$out"
     assert_contains "$out" "targets=65 bad=0"

@@ -2,24 +2,19 @@
 # overflowing Content-Length, an endless body, a gzip bomb (256 MiB of zeros in 256 KiB) with --compressed,
 # and garbage instead of a status line. Each ends with a clear one-line error and curl's exit status, within
 # bounded memory (peak RSS under 64 MiB whatever the server sends).
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 tmp="$(mktemp -d)"
-evil_pid=""
-trap '[ -n "$evil_pid" ] && kill "$evil_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp"' EXIT
 evil() {  # MODE: starts the misbehaving server, sets EVIL to its URL
-    [ -n "$evil_pid" ] && kill "$evil_pid" 2>/dev/null && wait "$evil_pid" 2>/dev/null
-    rm -f "$tmp/port"
-    python3 "$REPO_ROOT/scripts/hostile_clients.py" evil-server --mode "$1" --seconds 60 --stream-seconds 8 \
-        --bomb-bytes $((256 * 1024 * 1024)) >"$tmp/port" &
-    evil_pid=$!
-    for _ in $(seq 1 200); do [ -s "$tmp/port" ] && break; sleep 0.05; done
-    EVIL="http://127.0.0.1:$(head -n 1 "$tmp/port")/"
+    start_fake_server evil-server --mode "$1" --seconds 60 --stream-seconds 8 --bomb-bytes $((256 * 1024 * 1024))
+    EVIL="$FAKE_URL/"
 }
 # expect STATUS MESSAGE-PART ARGS...: runs http-fetch, checks its exit status, its error line and its peak RSS.
 expect() {
     local status="$1" message="$2"
     shift 2
-    out="$(python3 "$REPO_ROOT/scripts/hostile_clients.py" measure -- "$HTTP_FETCH" -o "$tmp/body" "$@" 2>"$tmp/err")"
+    out="$(hc measure -- "$HTTP_FETCH" -o "$tmp/body" "$@" 2>"$tmp/err")"
     echo "$* -> $out: $(head -c 200 "$tmp/err")"
     assert_contains "$out" "exit=$status " "http-fetch $*: $(cat "$tmp/err")"
     assert_contains "$(cat "$tmp/err")" "$message"

@@ -1,5 +1,6 @@
 # Conditional GET: If-None-Match (weak comparison, *) and If-Modified-Since (all three date formats) give an
 # exact 304 head with validators and no body or Content-Length; a changed file or a bad date gives 200.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
 printf 'version one\n' >"$site/page.txt"

@@ -1,5 +1,6 @@
 # Range: a-b, a-, -n give 206 with Content-Range; past the end gives 416 with bytes */LEN; several ranges and
 # invalid ones give the full 200; If-Range is honoured; curl -C resumes a download to identical bytes.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
 head -c 100000 /dev/urandom >"$site/data.bin"

@@ -1,5 +1,6 @@
 # A sparse 5 GiB file: the exact Content-Length, and a Range past 4 GiB returns the bytes written there
 # (sizes and offsets are 64-bit end to end).
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
 truncate -s 5G "$site/big.bin"

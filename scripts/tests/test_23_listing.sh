@@ -1,6 +1,7 @@
 # A folder without index.html is listed: sorted, folders marked with /, names HTML-escaped, hrefs percent-encoded
 # from the raw bytes (a name that is not UTF-8 still links to its file), `..` first except at the root.
 # --no-listing turns listings into 404; folders without a trailing slash get a relative 301.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
 printf 'bold' >"$site/<b>&.txt"

@@ -1,5 +1,6 @@
 # Unreadable files and folders get 403. Root reads everything, so the server runs as nobody (setpriv); a readable
 # file next to them still gets 200, which proves the 403s come from permissions and not from a broken setup.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
 chmod 755 "$site"

@@ -1,5 +1,6 @@
 # Targets that climb out of the root are 400; symbolic links whose real path is outside the root are 404, links
 # inside are served; dotfiles and dot-folders are 404 (unless --dotfiles) except /.well-known/.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
 outside="$(mktemp -d)"

@@ -1,6 +1,7 @@
 # Every request gets an exact HTTP/1.0 answer: 0.9 simple requests get the body alone, 505 for other majors,
 # 1.2 is treated as 1.1, 1.1 needs Host, LF-only endings work, bare CR and bad syntax are 400, absolute targets
 # are accepted, other methods get 501 with Allow. Error pages never echo the request.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 start_server --root "$WWW" --quiet
 expect_status() {  # request, status line

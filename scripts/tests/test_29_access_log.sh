@@ -1,6 +1,7 @@
 # The access log: one Combined Log Format line per response on stdout, the request line exactly as received
 # (quotes and control bytes escaped, no invented version), the body bytes really sent; --access-log FILE
 # appends to a file instead, --quiet writes none.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 start_server --root "$WWW"
 curl -s -o /dev/null --http1.0 -A 'agent "x"' -e http://ref/ "${BASE}hello.txt"

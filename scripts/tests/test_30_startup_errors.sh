@@ -1,6 +1,7 @@
 # Start-up failures: one clear line on stderr and a non-zero exit. A missing root, a root that is a file, a port
 # in use, a low port without privilege (as nobody) and an unwritable access log exit 1; bad flag values exit 64
 # and name the valid range.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 expect_failure() {  # expected-exit expected-stderr-substring args...
     local want_status="$1" want="$2" status=0 err

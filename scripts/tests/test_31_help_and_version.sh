@@ -1,4 +1,5 @@
 # --help documents every flag with its default; --version prints the version.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 help="$("$HTTP_SERVE" --help)" || fail "--help exited non-zero"
 help="$(printf '%s\n' "$help" | tr -s ' \n' '  ')"  # unwrap the columns

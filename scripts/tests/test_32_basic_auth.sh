@@ -2,6 +2,7 @@
 # from openssl passwd -6). Wrong, missing, malformed and unknown-user credentials all get the same 401 with
 # the challenge; the access log names the user; an unknown hash format stops the start naming the line; a
 # wrong password costs the same order of time for an existing and a missing user.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 dir="$(mktemp -d)"
 trap 'rm -rf "$dir"' EXIT
@@ -42,32 +43,18 @@ tail -n 1 "$SERVER_LOG" | grep -Eq '^127\.0\.0\.1 - - \[.*\] "GET /hello\.txt HT
 # Timing: a wrong password for an existing bcrypt user and for a missing user, median of 11 each. The
 # missing user is checked against a dummy hash, so both cost a bcrypt run (about 100 ms at cost 10, against
 # well under 1 ms without it). Only the order of magnitude is asserted: no tight bound on a shared machine.
-python3 - "$PORT" <<'PY' || fail "timing differs by an order of magnitude"
-import base64, socket, statistics, sys, time
-port = int(sys.argv[1])
-def once(user):
-    token = base64.b64encode(f"{user}:wrong".encode()).decode()
-    start = time.perf_counter()
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    s.sendall(f"GET /hello.txt HTTP/1.0\r\nAuthorization: Basic {token}\r\n\r\n".encode())
-    while s.recv(65536):
-        pass
-    s.close()
-    return time.perf_counter() - start
-existing = statistics.median(once("alice") for _ in range(11))
-missing = statistics.median(once("mallory") for _ in range(11))
-print(f"wrong password: existing user {existing * 1000:.1f} ms, missing user {missing * 1000:.1f} ms", file=sys.stderr)
-sys.exit(0 if 0.2 < missing / existing < 5 else 1)
-PY
+timing="$(hc auth-timing --port "$PORT" --existing alice --missing mallory --rounds 11)" ||
+    fail "timing differs by an order of magnitude: $timing"
+echo "wrong password: $timing"
 stop_server
 # An unknown hash format is a start-up error naming the file and line; so is a missing file.
 printf '# users\nalice:%s\ndave:$apr1$abc$def\n' "$(openssl passwd -6 x)" >"$dir/bad"
-out="$("$HTTP_SERVE" --port 0 --root "$WWW" --auth-file "$dir/bad" 2>&1)" && fail "started with an \$apr1\$ hash"
+code=0
+out="$("$HTTP_SERVE" --port 0 --root "$WWW" --auth-file "$dir/bad" 2>&1)" || code=$?
+assert_equal 1 "$code" "exit status with an \$apr1\$ hash"
 assert_equal "http-serve: error: $dir/bad:3: unsupported hash for user 'dave' (use htpasswd -B or openssl passwd -6)" "$out"
-"$HTTP_SERVE" --port 0 --root "$WWW" --auth-file "$dir/none" >/dev/null 2>&1
-assert_equal 1 "$?" "missing --auth-file exit"
-"$HTTP_SERVE" --port 0 --root "$WWW" --auth nocolon >/dev/null 2>&1
-assert_equal 1 "$?" "--auth without a colon exit"
+expect_exit 1 "$HTTP_SERVE" --port 0 --root "$WWW" --auth-file "$dir/none" 2>/dev/null
+expect_exit 1 "$HTTP_SERVE" --port 0 --root "$WWW" --auth nocolon 2>/dev/null
 # Passwords in clear on a non-loopback address: a warning on stderr (0.0.0.0 is only bound, never sent to).
 start_server --root "$WWW" --host 0.0.0.0 --auth 'a:b'
 sleep 0.1

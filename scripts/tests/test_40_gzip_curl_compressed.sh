@@ -1,5 +1,6 @@
 # gzip end to end with curl: --compressed gets bytes identical to each file; the raw gzip body is valid for
 # gzip(1) and its Content-Length exact; both variants carry Vary; HEAD shows the GET head.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
 trap 'stop_server; rm -rf "$site"' EXIT

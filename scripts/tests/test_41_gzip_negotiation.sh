@@ -1,5 +1,6 @@
 # Accept-Encoding negotiation on the wire: q=0, an empty field and no field give identity; gzip, x-gzip and *
 # give gzip; a Range is answered from the identity bytes. Every answer for the script carries Vary.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
 "$REPO_ROOT/scripts/sample-js" 20000 >"$site/app.js"

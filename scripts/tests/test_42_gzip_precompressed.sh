@@ -1,5 +1,6 @@
 # A precompressed name.gz made by gzip(1) is sent byte for byte (type from name, Vary, its own ETag); an older
 # .gz is ignored and the file compressed instead; a client without gzip still gets the file.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
 "$REPO_ROOT/scripts/sample-js" 50000 >"$site/app.js"

@@ -1,4 +1,5 @@
 # The compressed body is cached, and a modified file is recompressed on its next request (same size too).
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
 "$REPO_ROOT/scripts/sample-js" 40000 1 >"$site/app.js"

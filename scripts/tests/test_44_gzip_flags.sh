@@ -1,4 +1,5 @@
 # --no-gzip, --gzip-level, --gzip-cache-mb: what they change on the wire, and bad values exit 64.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
 "$REPO_ROOT/scripts/sample-js" 300000 >"$site/app.js"
@@ -36,7 +37,6 @@ stop_server
 
 for flags in "--gzip-level 0" "--gzip-level 10" "--gzip-cache-mb -1" "--gzip-cache-mb 65537"; do
     # shellcheck disable=SC2086
-    "$HTTP_SERVE" --port 0 --root "$site" $flags >/dev/null 2>"$site/err" && fail "$flags accepted"
-    assert_equal 64 "$?" "$flags exit status"
+    expect_exit 64 "$HTTP_SERVE" --port 0 --root "$site" $flags >/dev/null 2>"$site/err"
     assert_contains "$(cat "$site/err")" "${flags%% *}"
 done

@@ -1,32 +1,14 @@
 # SIGTERM during a large transfer: the server stops accepting, lets the download finish, then exits 0.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
 head -c $((20 * 1024 * 1024)) /dev/urandom >"$site/big.bin"
 start_server --root "$site"
 # After start_server, whose own EXIT trap this replaces.
 trap 'stop_server; rm -rf "$site"' EXIT
-# A reader with a small receive buffer, paced at 10 MiB/s so it takes 2 s (loopback buffers can grow to tens of MiB,
-# which would let the server hand the whole file to the kernel before the signal).
-python3 - "$PORT" "$site/out.bin" "$site/started" <<'PY' &
-import socket, sys, time
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
-s.connect(("127.0.0.1", int(sys.argv[1])))
-s.sendall(b"GET /big.bin HTTP/1.0\r\n\r\n")
-data = bytearray()
-start = time.monotonic()
-while True:
-    chunk = s.recv(65536)
-    if not chunk:
-        break
-    if not data:
-        open(sys.argv[3], "w").close()  # The response has started.
-    data += chunk
-    ahead = len(data) / (10 * 1024 * 1024) - (time.monotonic() - start)
-    if ahead > 0:
-        time.sleep(ahead)
-open(sys.argv[2], "wb").write(data.split(b"\r\n\r\n", 1)[1])
-PY
+# A reader paced at 10 MiB/s, so the download takes 2 s.
+hc paced-download --port "$PORT" --path /big.bin --out "$site/out.bin" --started "$site/started" \
+    --rate $((10 * 1024 * 1024)) &
 download=$!
 for _ in $(seq 1 200); do [ -e "$site/started" ] && break; sleep 0.05; done
 [ -e "$site/started" ] || fail "the download did not start"

@@ -1,5 +1,6 @@
 # Out of descriptors (EMFILE): the server stops accepting without spinning a core, warns once, and
 # accepts again once descriptors free up.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 dir="$(mktemp -d)"
 holder=""
@@ -7,18 +8,8 @@ holder=""
 # so SERVER_PID is the server's).
 SERVE_PREFIX="prlimit --nofile=32:32" start_server --root "$WWW" --quiet --workers 1
 # After start_server, whose own EXIT trap this replaces.
-trap '[ -n "$holder" ] && kill "$holder" 2>/dev/null; stop_server; rm -rf "$dir"' EXIT
-python3 - "$PORT" "$dir/ready" "$dir/go" <<'PY' &
-import os, socket, sys, time
-port, ready, go = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-held = [socket.create_connection(("127.0.0.1", port)) for _ in range(60)]  # idle: never send
-open(ready, "w").close()
-deadline = time.monotonic() + 30  # never outlive a failed test
-while not os.path.exists(go) and time.monotonic() < deadline:
-    time.sleep(0.05)
-for s in held:
-    s.close()
-PY
+trap 'stop_job "$holder"; stop_server; rm -rf "$dir"' EXIT
+hc hold-idle --port "$PORT" --connections 60 --ready "$dir/ready" --go "$dir/go" --seconds 30 &
 holder=$!
 for _ in $(seq 1 100); do [ -e "$dir/ready" ] && break; sleep 0.05; done
 [ -e "$dir/ready" ] || fail "could not open the idle connections"

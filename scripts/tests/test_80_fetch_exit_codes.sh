@@ -1,4 +1,5 @@
 # http-fetch exits with curl's numbers: 0, 1, 3, 6, 7, 22, 23, and -o never leaves FILE after a failure.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 start_server --root "$WWW" --quiet
 tmp="$(mktemp -d)"
@@ -7,8 +8,8 @@ trap 'stop_server; rm -rf "$tmp"' EXIT
 run() {  # expected-status args...: runs http-fetch, checks its status, keeps stdout in $tmp/out, stderr in $tmp/err
     local expected="$1"
     shift
-    "$HTTP_FETCH" "$@" >"$tmp/out" 2>"$tmp/err"
-    local status=$?
+    local status=0
+    "$HTTP_FETCH" "$@" >"$tmp/out" 2>"$tmp/err" || status=$?
     assert_equal "$expected" "$status" "exit status of http-fetch $*"
 }
 

@@ -1,4 +1,5 @@
 # http-fetch's curl flags against http-serve: -I, -i, -o, -O, -L, -w, -v, -H, -A, -d, -X, -u.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 start_server --root "$WWW"
 tmp="$(mktemp -d)"
@@ -40,12 +41,11 @@ assert_contains "$(cat "$tmp/verbose")" "> POST /hello.txt HTTP/1.0"
 assert_contains "$(cat "$tmp/verbose")" "> Authorization: Basic bWU6cHc="
 assert_contains "$(cat "$tmp/verbose")" "> Content-Length: 3"
 assert_contains "$(cat "$tmp/verbose")" "< HTTP/1.0 501"
-"$HTTP_FETCH" -sf -X DELETE "${BASE}hello.txt" >/dev/null
-assert_equal 22 "$?" "DELETE with -f"
+expect_exit 22 "$HTTP_FETCH" -sf -X DELETE "${BASE}hello.txt" >/dev/null
 # -C - on a finished-looking file the server will not resume: exit 33, the file untouched.
 printf 'Hello' >"$tmp/partial"
-"$HTTP_FETCH" -s -C - -o "$tmp/partial" "${BASE}hello.txt"
-status=$?
+status=0
+"$HTTP_FETCH" -s -C - -o "$tmp/partial" "${BASE}hello.txt" || status=$?
 if [ "$status" -ne 0 ]; then
     assert_equal 33 "$status" "resume refused"
     assert_equal "Hello" "$(cat "$tmp/partial")" "a refused resume must not touch the file"
@@ -70,9 +70,7 @@ assert_equal "$(cat "$WWW/hello.txt")" "$out" "body through http_proxy"
 assert_contains "$(cat "$tmp/verbose")" "> GET http://origin.invalid/hello.txt HTTP/1.0"
 assert_contains "$(cat "$tmp/verbose")" "> Host: origin.invalid"
 "$HTTP_FETCH" -s -x "$proxy" http://origin.invalid/hello.txt | cmp -s - "$WWW/hello.txt" || fail "-x differs"
-no_proxy=origin.invalid http_proxy="$proxy" "$HTTP_FETCH" -s http://origin.invalid/hello.txt >/dev/null
-assert_equal 6 "$?" "no_proxy: direct, so the name must resolve"
-http_proxy="$proxy" "$HTTP_FETCH" -s -x '' http://origin.invalid/hello.txt >/dev/null
-assert_equal 6 "$?" "-x '' disables http_proxy"
-HTTP_PROXY="$proxy" "$HTTP_FETCH" -s http://origin.invalid/hello.txt >/dev/null
-assert_equal 6 "$?" "HTTP_PROXY (upper case) is ignored"
+# no_proxy: direct, so the name must resolve (6); -x '' disables http_proxy; HTTP_PROXY (upper case) is ignored.
+no_proxy=origin.invalid http_proxy="$proxy" expect_exit 6 "$HTTP_FETCH" -s http://origin.invalid/hello.txt >/dev/null
+http_proxy="$proxy" expect_exit 6 "$HTTP_FETCH" -s -x '' http://origin.invalid/hello.txt >/dev/null
+HTTP_PROXY="$proxy" expect_exit 6 "$HTTP_FETCH" -s http://origin.invalid/hello.txt >/dev/null

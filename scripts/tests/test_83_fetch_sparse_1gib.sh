@@ -1,5 +1,6 @@
 # A 1 GiB (sparse) download arrives whole while http-fetch's memory stays flat: its peak RSS for 1 GiB
 # is within a few MiB of its peak for 1 MiB.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 [ -x /usr/bin/time ] || fail "/usr/bin/time is missing (scripts/install-deps time)"
 tmp="$(mktemp -d)"

@@ -1,4 +1,5 @@
 # The progress bar shows on a terminal when the body goes to a file, never with -s or to a pipe.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 command -v script >/dev/null || fail "script(1) is missing (util-linux)"
 tmp="$(mktemp -d)"

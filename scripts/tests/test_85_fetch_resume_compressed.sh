@@ -1,5 +1,6 @@
 # Against http-serve (byte ranges, gzip): -C - completes a .part file; a complete file is left alone (416);
 # --compressed asks for gzip and writes the original bytes.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 tmp="$(mktemp -d)"
 trap 'stop_server; rm -rf "$tmp"' EXIT
@@ -23,8 +24,7 @@ head -c 1000 "$tmp/data.bin" >"$tmp/other.bin"
 assert_equal_files "$tmp/data.bin" "$tmp/other.bin"
 # A local file that is not a prefix of the same length: the server cannot satisfy it (416 with another size): 33.
 head -c 400000 /dev/zero >"$tmp/long.bin"
-"$HTTP_FETCH" -s -C - -o "$tmp/long.bin" "${BASE}data.bin"
-assert_equal 33 "$?" "resume past the end"
+expect_exit 33 "$HTTP_FETCH" -s -C - -o "$tmp/long.bin" "${BASE}data.bin"
 assert_equal 400000 "$(wc -c <"$tmp/long.bin")" "a refused resume must leave the file alone"
 
 # --compressed: gzip on the wire, the original bytes on disk.

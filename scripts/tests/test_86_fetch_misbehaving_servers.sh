@@ -1,51 +1,23 @@
 # http-fetch against throwaway servers that misbehave on purpose: short body (18), nothing (52), silence (28),
 # no status line (56 unless --http0.9), chunked, a redirect loop (47), a redirect to https (1).
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 tmp="$(mktemp -d)"
-canned_pid=""
-trap '[ -n "$canned_pid" ] && kill "$canned_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp"' EXIT
 
-# canned REPLY: serves REPLY (Python escapes) to every connection after reading the request head; "SILENT"
-# never answers. Sets CANNED to the base URL.
+# canned REPLY: a server that answers every connection with REPLY (backslash escapes decoded) after reading the
+# request head; "SILENT" never answers. Sets CANNED to the base URL.
 canned() {
-    [ -n "$canned_pid" ] && kill "$canned_pid" 2>/dev/null && wait "$canned_pid" 2>/dev/null
-    # Remove the old port first: the background job truncates the file only once it has started.
-    rm -f "$tmp/port"
-    python3 - "$1" >"$tmp/port" <<'PY' &
-import socket, sys, threading, time
-reply = sys.argv[1].encode("latin-1").decode("unicode_escape").encode("latin-1")
-listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-listener.bind(("127.0.0.1", 0))
-listener.listen(16)
-print(listener.getsockname()[1], flush=True)
-def serve(conn):
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    if reply == b"SILENT":
-        time.sleep(30)
-    else:
-        conn.sendall(reply)
-    conn.close()
-deadline = time.time() + 60
-while time.time() < deadline:
-    conn, _ = listener.accept()
-    threading.Thread(target=serve, args=(conn,), daemon=True).start()
-PY
-    canned_pid=$!
-    for _ in $(seq 1 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
-    CANNED="http://127.0.0.1:$(head -n 1 "$tmp/port")"
+    start_fake_server canned-server --reply="$1" --seconds 60
+    CANNED="$FAKE_URL"
 }
 
 expect_status() {  # expected args...
     local expected="$1"
     shift
-    "$HTTP_FETCH" "$@" >"$tmp/out" 2>"$tmp/err"
-    assert_equal "$expected" "$?" "http-fetch $*: $(cat "$tmp/err")"
+    local status=0
+    "$HTTP_FETCH" "$@" >"$tmp/out" 2>"$tmp/err" || status=$?
+    assert_equal "$expected" "$status" "http-fetch $*: $(cat "$tmp/err")"
 }
 
 canned 'HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\nabc'

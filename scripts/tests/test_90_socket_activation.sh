@@ -2,22 +2,15 @@
 # passed socket instead of binding (--port names the very port, so binding it would fail), with two
 # workers sharing it; logrotate with the shipped config (SIGHUP) makes it reopen the access log while it
 # keeps serving; it stops on SIGTERM with status 0, and rejects bad LISTEN_* input.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 command -v systemd-socket-activate >/dev/null || fail "systemd-socket-activate missing: scripts/install-deps systemd"
 command -v logrotate >/dev/null || fail "logrotate missing: scripts/install-deps logrotate"
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-
 LOG="$(mktemp)"
 ERR="$(mktemp)"
 ACT_PID=""
-cleanup() {
-    if [ -n "$ACT_PID" ] && kill -0 "$ACT_PID" 2>/dev/null; then
-        kill -TERM "$ACT_PID" 2>/dev/null || true
-        wait "$ACT_PID" 2>/dev/null || true
-    fi
-}
-trap cleanup EXIT
+trap 'stop_job "$ACT_PID"' EXIT
 
 # activate PORT [http-serve flags...]: systemd-socket-activate listens on PORT and starts http-serve on
 # the first connection.
@@ -34,7 +27,7 @@ activate() {
     fail "systemd-socket-activate did not listen: $(cat "$ERR")"
 }
 
-PORT="$(free_port)"
+PORT="$(hc free-port)"
 ACCESS="$(mktemp -d)"
 activate "$PORT" --root "$WWW" --port "$PORT" --workers 2 --access-log "$ACCESS/access.log"
 [ -s "$LOG" ] && fail "http-serve started before the first connection: $(cat "$LOG")"
@@ -49,11 +42,11 @@ assert_contains "$(cat "$ACCESS/access.log")" '"GET /hello.txt HTTP/1.1" 200 69'
 grep -q "error" "$ERR" && fail "stderr has an error: $(cat "$ERR")"
 
 # The server process: systemd-socket-activate's child, or itself after exec.
-SERVE_PID="$(ps -o pid= --ppid "$ACT_PID" | tr -d ' ' | head -n 1)"
+SERVE_PID="$(ps -o pid= --ppid "$ACT_PID" | tr -d ' ' | sed -n 1p || true)"  # none after an exec
 [ -n "$SERVE_PID" ] || SERVE_PID="$ACT_PID"
 assert_contains "$(cat "/proc/$SERVE_PID/cmdline" | tr '\0' ' ')" "http-serve"
 # It holds the passed socket as fd 3 and listens on no other socket of its own.
-listening="$(ss -Hltnp "sport = :$PORT" | grep -c "pid=$SERVE_PID,fd=3")"
+listening="$(ss -Hltnp "sport = :$PORT" | grep -c "pid=$SERVE_PID,fd=3" || true)"
 assert_equal 1 "$listening" "http-serve listens on the passed fd 3"
 others="$(ss -Hltnp | grep "pid=$SERVE_PID," | grep -vc "fd=3)" || true)"
 assert_equal 0 "$others" "http-serve bound a socket of its own"
@@ -81,28 +74,26 @@ assert_equal 61 "$(wc -l <"$ACCESS/access.log.1")" "lines in the rotated log (1 
 rm -rf "$ACCESS"
 # SIGTERM stops it with status 0.
 kill -TERM "$SERVE_PID"
+status=0
 if [ "$SERVE_PID" = "$ACT_PID" ]; then
-    wait "$ACT_PID"
-    status=$?
+    wait "$ACT_PID" || status=$?
 else
     for _ in $(seq 1 100); do kill -0 "$SERVE_PID" 2>/dev/null || break; sleep 0.05; done
     kill -0 "$SERVE_PID" 2>/dev/null && fail "http-serve still running after SIGTERM"
-    kill -TERM "$ACT_PID" 2>/dev/null || true
-    wait "$ACT_PID" 2>/dev/null
-    status=0
+    stop_job "$ACT_PID"
 fi
 assert_equal 0 "$status" "exit status after SIGTERM"
 
 # Two passed sockets: refused with one line, exit 1.
-P1="$(free_port)"
-P2="$(free_port)"
+P1="$(hc free-port)"
+P2="$(hc free-port)"
 systemd-socket-activate -l "127.0.0.1:$P1" -l "127.0.0.1:$P2" "$HTTP_SERVE" --root "$WWW" >"$LOG" 2>"$ERR" &
 ACT_PID=$!
 for _ in $(seq 1 100); do grep -q "as 4" "$ERR" && break; sleep 0.05; done
 curl -s --max-time 5 -o /dev/null "http://127.0.0.1:$P1/" || true
 for _ in $(seq 1 100); do grep -q "http-serve:" "$ERR" && break; sleep 0.05; done
 assert_contains "$(cat "$ERR")" "http-serve: error: socket activation: 2 sockets passed; http-serve serves one"
-cleanup
+stop_job "$ACT_PID"
 
 # LISTEN_PID of another process: the variables are not ours, so it binds --port as usual.
 LISTEN_PID=1 LISTEN_FDS=1 start_server --root "$WWW"
@@ -110,16 +101,13 @@ assert_equal 200 "$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$BASE
 stop_server
 
 # LISTEN_PID naming us, fd 3 not a socket; and a malformed LISTEN_FDS: exit 1 with one line each.
-set +e
-out="$(bash -c 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" --root "$1" --port 0 3</dev/null' "$HTTP_SERVE" "$WWW" 2>&1)"
-status=$?
-set -e
+status=0
+out="$(bash -c 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$0" --root "$1" --port 0 3</dev/null' "$HTTP_SERVE" "$WWW" 2>&1)" ||
+    status=$?
 assert_equal 1 "$status" "exit status, fd 3 not a socket"
 assert_equal "http-serve: error: socket activation: passed descriptor 3 is not a socket" "$out"
-set +e
-out="$(bash -c 'LISTEN_PID=$$ LISTEN_FDS=x exec "$0" --root "$1" --port 0' "$HTTP_SERVE" "$WWW" 2>&1)"
-status=$?
-set -e
+status=0
+out="$(bash -c 'LISTEN_PID=$$ LISTEN_FDS=x exec "$0" --root "$1" --port 0' "$HTTP_SERVE" "$WWW" 2>&1)" || status=$?
 assert_equal 1 "$status" "exit status, malformed LISTEN_FDS"
 assert_equal "http-serve: error: socket activation: LISTEN_FDS is not a descriptor count: 'x'" "$out"
 # The shipped unit pair parses cleanly (no unknown keys, no warnings), pointed at the built binary.

@@ -1,6 +1,7 @@
 # scripts/install --debug PREFIX puts both commands, their man pages and bash/zsh/fish completions under
 # PREFIX; the installed commands run, the man pages render with man(1) and name every flag, and the
 # completion scripts offer the flags and load in their shells.
+set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 prefix="$(mktemp -d)"
 trap 'rm -rf "$prefix"' EXIT
