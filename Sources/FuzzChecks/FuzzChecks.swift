@@ -140,24 +140,7 @@ public enum FuzzChecks {
     public static func gzipDecoder(_ bytes: [UInt8]) {
         let limit = 8 << 20
         func decode(_ pieces: [ArraySlice<UInt8>]) -> Result<[UInt8], GzipError> {
-            Result { () throws(GzipError) -> [UInt8] in
-                let decoder = try GzipDecoder()
-                var output: [UInt8] = []
-                do {
-                    for piece in pieces {
-                        try decoder.decode(piece) { chunk in
-                            guard chunk.count <= limit - output.count else { throw GzipError.outputLimitExceeded }
-                            output.append(contentsOf: chunk)
-                        }
-                    }
-                } catch let error as GzipError {
-                    throw error
-                } catch {
-                    preconditionFailure("unexpected error \(error)")
-                }
-                try decoder.finish()
-                return output
-            }
+            Result { () throws(GzipError) -> [UInt8] in try GzipDecoder.decompress(pieces: pieces, limit: limit) }
         }
         let whole = decode([bytes[...]])
         let split = bytes.first.map { Int($0) * bytes.count / 256 } ?? 0

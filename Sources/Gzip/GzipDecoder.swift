@@ -148,12 +148,28 @@ public final class GzipDecoder {
     ) throws(GzipError)
         -> [UInt8]
     {
+        try decompress(pieces: CollectionOfOne(bytes), limit: limit)
+    }
+
+    /// Decodes complete gzip data that arrives in pieces, as one decoder fed piece by piece.
+    ///
+    /// - Parameters:
+    ///   - pieces: the data in order; together, one or more whole gzip members.
+    ///   - limit: the most original bytes to accept, against decompression bombs.
+    /// - Returns: the original bytes.
+    /// - Throws: ``GzipError/corruptData``, ``GzipError/truncated`` or ``GzipError/outputLimitExceeded``.
+    public static func decompress<Pieces: Sequence>(
+        pieces: Pieces,
+        limit: Int = .max
+    ) throws(GzipError) -> [UInt8] where Pieces.Element: Collection<UInt8> {
         let decoder = try GzipDecoder()
         var result: [UInt8] = []
         do {
-            try decoder.decode(bytes) { chunk in
-                guard chunk.count <= limit - result.count else { throw GzipError.outputLimitExceeded }
-                result.append(contentsOf: chunk)
+            for piece in pieces {
+                try decoder.decode(piece) { chunk in
+                    guard chunk.count <= limit - result.count else { throw GzipError.outputLimitExceeded }
+                    result.append(contentsOf: chunk)
+                }
             }
         } catch let error as GzipError {
             throw error

@@ -1,14 +1,5 @@
 import FuzzChecks
 
-#if FUZZING
-/// libFuzzer's entry point; the property checked is in `FuzzChecks`.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    FuzzChecks.run("request-parser", data, size)
-}
-#else
-/// Without libFuzzer: replays the files named on the command line through the same check.
-@main struct Replay {
-    static func main() { FuzzChecks.replay("request-parser", CommandLine.arguments.dropFirst()) }
-}
+#if !FUZZING  // with -DFUZZING (scripts/fuzz), FuzzChecks has libFuzzer's entry point and libFuzzer brings `main`
+@main enum Replay { static func main() { FuzzChecks.replayMain() } }
 #endif

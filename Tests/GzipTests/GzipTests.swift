@@ -106,6 +106,16 @@ private struct FixtureMissing: Error {
         #expect(try GzipDecoder.decompress(compressed) == original)
     }
 
+    @Test(arguments: [0, 1, 9, 500, 4096])
+    func decompressPieces_splitAnywhere_returnsOriginalBytes(split: Int) throws {
+        let original = randomBytes(count: 20_000, seed: 7)
+        let compressed = try GzipEncoder.compress(original)
+        let pieces = [compressed[..<split], compressed[split..<split], compressed[split...]]
+        #expect(try GzipDecoder.decompress(pieces: pieces) == original)
+        #expect(throws: GzipError.outputLimitExceeded) { try GzipDecoder.decompress(pieces: pieces, limit: 19_999) }
+        #expect(throws: GzipError.truncated) { try GzipDecoder.decompress(pieces: pieces.dropLast()) }
+    }
+
     @Test func empty_roundTrip_isAValidMemberOfTwentyBytes() throws {
         let compressed = try GzipEncoder.compress([UInt8]())
         // Header (10) + empty final block (2) + CRC-32 and ISIZE (8), level 6 sets no optional fields.
