@@ -4,35 +4,7 @@ import Synchronization
 import System
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// A temporary folder holding generated files, removed afterwards.
-final class EngineSite {
-    let path: String
-
-    init() throws {
-        var template = Array("/tmp/http10-engine-XXXXXX".utf8CString)
-        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
-            throw SystemError(call: "mkdtemp", errno: errno)
-        }
-        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    deinit {
-        if let directory = opendir(path) {
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) {
-                    String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
-                }
-                if name != "." && name != ".." { unlink(path + "/" + name) }
-            }
-            closedir(directory)
-        }
-        rmdir(path)
-    }
-
+extension TemporaryTree {
     /// Writes `size` bytes of a pattern that differs in every 1 MiB block, so a lost, doubled or
     /// reordered chunk shows; returns the bytes written.
     @discardableResult
@@ -109,13 +81,25 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
 @Suite(.serialized) struct EngineTests {
     static let bigSize = 50 << 20
 
-    @Test func tinySendBuffer_partialSends_50MiBArrivesByteIdentical() throws {
-        let site = try EngineSite()
+    /// Asks for /big.bin (a 50 MiB pattern) on a server configured by `configure`: the reply must be a 200 with
+    /// exactly the file's bytes. `halfClose` shuts the client's write side right after the request.
+    func expectBigFileArrivesWhole(
+        _ configure: (inout ServerConfiguration) -> Void,
+        receiveBuffer: Int,
+        request: String,
+        halfClose: Bool
+    ) throws {
+        let site = TemporaryTree()
         let expected = try site.makeFile("big.bin", size: Self.bigSize)
-        try withEngine(root: site.path, { $0.sendBufferSize = 4096 }) { server in
-            let client = try connectClient(server, receiveBuffer: 8192)
+        try withEngine(root: site.path, configure) { server in
+            let client = try connectClient(server, receiveBuffer: receiveBuffer)
             defer { client.close() }
-            try client.sendAll(Array("GET /big.bin HTTP/1.0\r\n\r\n".utf8))
+            try client.sendAll(Array(request.utf8))
+            if halfClose {
+                // RFC 9112 §9.6: the client is done sending, not gone; the EOF must not cut the response short.
+                try client.shutdown(.write)
+                Threads.sleep(.milliseconds(100))
+            }
             let (head, body) = splitReply(try readToEnd(client))
             #expect(head.hasPrefix("HTTP/1.0 200 OK\r\n"))
             #expect(head.contains("\r\nContent-Length: \(Self.bigSize)\r\n"))
@@ -125,26 +109,26 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
         }
     }
 
+    @Test func tinySendBuffer_partialSends_50MiBArrivesByteIdentical() throws {
+        try expectBigFileArrivesWhole(
+            { $0.sendBufferSize = 4096 },
+            receiveBuffer: 8192,
+            request: "GET /big.bin HTTP/1.0\r\n\r\n",
+            halfClose: false
+        )
+    }
+
     @Test func halfCloseRightAfterRequest_isNotADisconnect_50MiBArrivesWhole() throws {
-        let site = try EngineSite()
-        let expected = try site.makeFile("big.bin", size: Self.bigSize)
-        try withEngine(root: site.path) { server in
-            let client = try connectClient(server, receiveBuffer: 65536)
-            defer { client.close() }
-            try client.sendAll(Array("GET /big.bin HTTP/1.0\r\nUser-Agent: half-closer\r\n\r\n".utf8))
-            // RFC 9112 §9.6: the client is done sending, not gone; the EOF must not cut the response short.
-            try client.shutdown(.write)
-            Threads.sleep(.milliseconds(100))
-            let (head, body) = splitReply(try readToEnd(client))
-            #expect(head.hasPrefix("HTTP/1.0 200 OK\r\n"))
-            #expect(body.count == expected.count)
-            let same = body.elementsEqual(expected)
-            #expect(same, "the body differs")
-        }
+        try expectBigFileArrivesWhole(
+            { _ in },
+            receiveBuffer: 65536,
+            request: "GET /big.bin HTTP/1.0\r\nUser-Agent: half-closer\r\n\r\n",
+            halfClose: true
+        )
     }
 
     @Test func slowReader_getsEverything_andDoesNotStallOthers() throws {
-        let site = try EngineSite()
+        let site = TemporaryTree()
         let expected = try site.makeFile("medium.bin", size: 2 << 20)
         try site.makeFile("small.bin", size: 1000)
         try withEngine(root: site.path, { $0.workers = 1 }) { server in
@@ -173,7 +157,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     }
 
     @Test func clientResetMidBody_serverSurvivesAndLogsShortBody() throws {
-        let site = try EngineSite()
+        let site = TemporaryTree()
         try site.makeFile("big.bin", size: Self.bigSize)
         let log = site.path + "/access.log"
         try withEngine(root: site.path, { $0.accessLog = .file(log) }) { server in
@@ -208,7 +192,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     }
 
     @Test func twoHundredConcurrentClients_eachGetTheRightBytes() throws {
-        let site = try EngineSite()
+        let site = TemporaryTree()
         let sizes = [0, 1, 1000, 16384, 100_000, 1 << 20]
         var files: [[UInt8]] = []
         for (index, size) in sizes.enumerated() { files.append(try site.makeFile("f\(index).bin", size: size)) }
@@ -258,7 +242,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     }
 
     @Test func readerThatStopsMidBody_isClosedAfterTimeout() throws {
-        let site = try EngineSite()
+        let site = TemporaryTree()
         try site.makeFile("big.bin", size: Self.bigSize)
         try withEngine(root: site.path, { $0.timeout = .seconds(1) }) { server in
             let client = try connectClient(server, receiveBuffer: 16384)
@@ -294,7 +278,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     }
 
     @Test func stop_letsTransferInFlightFinish() throws {
-        let site = try EngineSite()
+        let site = TemporaryTree()
         let expected = try site.makeFile("big.bin", size: 8 << 20)
         var configuration = ServerConfiguration()
         configuration.root = site.path

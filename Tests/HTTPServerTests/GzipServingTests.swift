@@ -8,40 +8,6 @@ import Testing
 import Glibc
 #endif
 
-/// A temporary site folder for one test, removed when the value goes away.
-final class TemporarySite {
-    let path: String
-    private var names: [String] = []
-
-    init() {
-        var template = Array("/tmp/http10-gzip-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(made != nil, "mkdtemp failed")
-        path = String(cString: template.map { UInt8(bitPattern: $0) } + [])
-    }
-
-    deinit {
-        for name in names { unlink(path + "/" + name) }
-        rmdir(path)
-    }
-
-    /// Writes `bytes` to `name`; with `modified`, sets the mtime to that many seconds since the epoch.
-    func write(_ name: String, _ bytes: [UInt8], modified: Int64? = nil) throws {
-        let file = try OutputFile.open(FilePath(path + "/" + name), mode: .truncate)
-        try file.writeAll(bytes)
-        file.close()
-        if !names.contains(name) { names.append(name) }
-        if let modified { setModified(name, seconds: modified) }
-    }
-
-    func setModified(_ name: String, seconds: Int64, nanoseconds: Int = 0) {
-        var times = [
-            timespec(tv_sec: Int(seconds), tv_nsec: nanoseconds), timespec(tv_sec: Int(seconds), tv_nsec: nanoseconds),
-        ]
-        _ = utimensat(AT_FDCWD, path + "/" + name, &times, 0)
-    }
-}
-
 /// Text that compresses well: what a JavaScript file looks like to gzip.
 func scriptText(_ count: Int, seed: Int = 0) -> [UInt8] {
     var text: [UInt8] = []
@@ -59,27 +25,7 @@ func gzRequest(_ target: String, method: HTTPMethod = .get, _ headers: [(String,
     return HTTPRequest(method: method, target: target, version: .http1_0, headers: fields)
 }
 
-/// The body a plan would send, read whole (files from their offset).
-func readBody(_ plan: ResponsePlan) throws -> [UInt8] {
-    switch plan.body {
-    case .none: return []
-    case .bytes(let bytes): return bytes
-    case .file(let file, let offset, let length):
-        defer { file.close() }
-        var result = [UInt8](repeating: 0, count: Int(length))
-        var done = 0
-        while done < Int(length) {
-            let count = try result.withUnsafeMutableBytes { buffer in
-                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]), at: offset + Int64(done))
-            }
-            if count == 0 { break }
-            done += count
-        }
-        return Array(result.prefix(done))
-    }
-}
-
-func makeHandler(_ site: TemporarySite, gzip: GzipOptions = GzipOptions()) throws -> StaticFileHandler {
+func makeHandler(_ site: TemporaryTree, gzip: GzipOptions = GzipOptions()) throws -> StaticFileHandler {
     var configuration = ServerConfiguration()
     configuration.root = site.path
     configuration.gzip = gzip
@@ -90,12 +36,12 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
 
 @Suite struct GzipServingTests {
     @Test func gzipAccepted_compressibleFile_sendsGzipThatDecodesToTheFile() throws {
-        let site = TemporarySite()
+        let site = TemporaryTree()
         let original = scriptText(64 * 1024)
-        try site.write("app.js", original)
+        site.file("app.js", original)
         let handler = try makeHandler(site)
         let plan = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 0)
-        let body = try readBody(plan)
+        let body = try bodyBytes(plan)
         #expect(plan.head.status == .ok)
         #expect(plan.head.headers["Content-Encoding"] == "gzip")
         #expect(plan.head.headers["Content-Type"] == "text/javascript; charset=utf-8")
@@ -106,25 +52,25 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
     }
 
     @Test func gzipVariant_hasItsOwnETag_andTheSameLastModified() throws {
-        let site = TemporarySite()
-        try site.write("app.js", scriptText(4096))
+        let site = TemporaryTree()
+        site.file("app.js", scriptText(4096))
         let handler = try makeHandler(site)
         let identity = handler.respond(to: gzRequest("/app.js"), now: 0)
         let gzip = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 0)
-        _ = try readBody(identity)
+        _ = try bodyBytes(identity)
         #expect(gzip.head.headers["Last-Modified"] == identity.head.headers["Last-Modified"])
         #expect(gzip.head.headers["Last-Modified"] != nil)
         let tag = try #require(identity.head.headers["ETag"])
         #expect(gzip.head.headers["ETag"] == String(tag.dropLast()) + "-gz\"")
-        _ = try readBody(gzip)
+        _ = try bodyBytes(gzip)
     }
 
     @Test func ifNoneMatch_comparesTheTagOfTheVariantThatWouldBeSent() throws {
-        let site = TemporarySite()
-        try site.write("app.js", scriptText(4096))
+        let site = TemporaryTree()
+        site.file("app.js", scriptText(4096))
         let handler = try makeHandler(site)
         let gzip = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 0)
-        _ = try readBody(gzip)
+        _ = try bodyBytes(gzip)
         let gzipTag = try #require(gzip.head.headers["ETag"])
         let identityTag = try #require(
             handler.respond(to: gzRequest("/app.js", method: .head), now: 0).head.headers["ETag"]
@@ -137,10 +83,10 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
         // A tag of the other variant does not match: the full gzip body again.
         let full = handler.respond(to: gzRequest("/app.js", acceptGzip + [("If-None-Match", identityTag)]), now: 0)
         #expect(full.head.status == .ok)
-        #expect(try GzipDecoder.decompress(try readBody(full)) == scriptText(4096))
+        #expect(try GzipDecoder.decompress(try bodyBytes(full)) == scriptText(4096))
         let identity = handler.respond(to: gzRequest("/app.js", [("If-None-Match", gzipTag)]), now: 0)
         #expect(identity.head.status == .ok)
-        #expect(try readBody(identity) == scriptText(4096))
+        #expect(try bodyBytes(identity) == scriptText(4096))
     }
 
     @Test(arguments: [
@@ -148,65 +94,75 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
         [("Accept-Encoding", "br, deflate")],
     ])
     func gzipNotAccepted_sendsIdentityWithVary(headers: [(String, String)]) throws {
-        let site = TemporarySite()
+        let site = TemporaryTree()
         let original = scriptText(4096)
-        try site.write("app.js", original)
+        site.file("app.js", original)
         let plan = try makeHandler(site).respond(to: gzRequest("/app.js", headers), now: 0)
         #expect(plan.head.headers["Content-Encoding"] == nil)
         #expect(plan.head.headers["Vary"] == "Accept-Encoding")
         #expect(plan.head.headers["Content-Length"] == "4096")
-        #expect(try readBody(plan) == original)
+        #expect(try bodyBytes(plan) == original)
     }
 
     @Test(arguments: ["x-gzip", "*", "gzip;q=0.5, identity;q=0.5", "deflate, gzip;q=0.1"])
     func gzipAcceptedOtherwise_sendsGzip(value: String) throws {
-        let site = TemporarySite()
-        try site.write("data.json", scriptText(1000))
+        let site = TemporaryTree()
+        site.file("data.json", scriptText(1000))
         let plan = try makeHandler(site).respond(to: gzRequest("/data.json", [("Accept-Encoding", value)]), now: 0)
         #expect(plan.head.headers["Content-Encoding"] == "gzip")
-        #expect(try GzipDecoder.decompress(try readBody(plan)) == scriptText(1000))
+        #expect(try GzipDecoder.decompress(try bodyBytes(plan)) == scriptText(1000))
     }
 
     @Test func smallFile_isSentAsIs_butVaries() throws {
-        let site = TemporarySite()
-        try site.write("small.txt", scriptText(255))
-        try site.write("edge.txt", scriptText(256))
+        let site = TemporaryTree()
+        site.file("small.txt", scriptText(255))
+        site.file("edge.txt", scriptText(256))
         let handler = try makeHandler(site)
         let small = handler.respond(to: gzRequest("/small.txt", acceptGzip), now: 0)
         #expect(small.head.headers["Content-Encoding"] == nil)
         #expect(small.head.headers["Vary"] == "Accept-Encoding")
-        #expect(try readBody(small) == scriptText(255))
+        #expect(try bodyBytes(small) == scriptText(255))
         let edge = handler.respond(to: gzRequest("/edge.txt", acceptGzip), now: 0)
         #expect(edge.head.headers["Content-Encoding"] == "gzip")
-        _ = try readBody(edge)
+        _ = try bodyBytes(edge)
     }
 
-    @Test(arguments: ["photo.png", "archive.zip", "page.html.gz", "font.woff2", "movie.mp4", "blob.bin"])
-    func incompressibleTypes_getNeitherGzipNorVary(name: String) throws {
-        let site = TemporarySite()
-        try site.write(name, scriptText(10_000))
-        let plan = try makeHandler(site).respond(to: gzRequest("/" + name, acceptGzip), now: 0)
+    /// Incompressible types, and any type with gzip off (--no-gzip): the file as it is, and no Vary since nothing
+    /// varies.
+    @Test(
+        arguments: [
+            ("photo.png", true), ("archive.zip", true), ("page.html.gz", true), ("font.woff2", true),
+            ("movie.mp4", true), ("blob.bin", true), ("app.js", false),
+        ]
+    )
+    func incompressibleOrGzipOff_getsNeitherGzipNorVary(name: String, gzipEnabled: Bool) throws {
+        let site = TemporaryTree()
+        site.file(name, scriptText(10_000))
+        let plan = try makeHandler(site, gzip: GzipOptions(enabled: gzipEnabled)).respond(
+            to: gzRequest("/" + name, acceptGzip),
+            now: 0
+        )
         #expect(plan.head.headers["Content-Encoding"] == nil)
         #expect(plan.head.headers["Vary"] == nil)
-        #expect(try readBody(plan) == scriptText(10_000))
+        #expect(try bodyBytes(plan) == scriptText(10_000))
     }
 
     @Test func head_hasTheSameHeadersAsGet_andNoBody() throws {
-        let site = TemporarySite()
-        try site.write("index.html", scriptText(20_000))
+        let site = TemporaryTree()
+        site.file("index.html", scriptText(20_000))
         let handler = try makeHandler(site)
         let get = handler.respond(to: gzRequest("/", acceptGzip), now: 0)
         let head = handler.respond(to: gzRequest("/", method: .head, acceptGzip), now: 0)
         #expect(head.head.headers == get.head.headers)
         #expect(head.head.headers["Content-Encoding"] == "gzip")
         #expect(head.bodyLength == 0)
-        _ = try readBody(get)
+        _ = try bodyBytes(get)
     }
 
     @Test func range_isAnsweredFromTheIdentityBytes() throws {
-        let site = TemporarySite()
+        let site = TemporaryTree()
         let original = scriptText(10_000)
-        try site.write("app.js", original)
+        site.file("app.js", original)
         let plan = try makeHandler(site).respond(
             to: gzRequest("/app.js", acceptGzip + [("Range", "bytes=100-199")]),
             now: 0
@@ -215,24 +171,12 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
         #expect(plan.head.headers["Vary"] == "Accept-Encoding")
         #expect(plan.head.status == .partialContent)
         #expect(plan.head.headers["Content-Range"] == "bytes 100-199/10000")
-        #expect(try readBody(plan) == Array(original[100..<200]))
-    }
-
-    @Test func noGzip_sendsIdentity_withoutVary() throws {
-        let site = TemporarySite()
-        try site.write("app.js", scriptText(4096))
-        let plan = try makeHandler(site, gzip: GzipOptions(enabled: false)).respond(
-            to: gzRequest("/app.js", acceptGzip),
-            now: 0
-        )
-        #expect(plan.head.headers["Content-Encoding"] == nil)
-        #expect(plan.head.headers["Vary"] == nil)
-        #expect(try readBody(plan) == scriptText(4096))
+        #expect(try bodyBytes(plan) == Array(original[100..<200]))
     }
 
     @Test func level_isApplied() throws {
-        let site = TemporarySite()
-        try site.write("app.js", scriptText(100_000))
+        let site = TemporaryTree()
+        site.file("app.js", scriptText(100_000))
         let fast = try makeHandler(site, gzip: GzipOptions(level: 1)).respond(
             to: gzRequest("/app.js", acceptGzip),
             now: 0
@@ -241,41 +185,41 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
             to: gzRequest("/app.js", acceptGzip),
             now: 0
         )
-        #expect(try readBody(best) == GzipEncoder.compress(scriptText(100_000), level: 9))
-        #expect(try readBody(fast) == GzipEncoder.compress(scriptText(100_000), level: 1))
+        #expect(try bodyBytes(best) == GzipEncoder.compress(scriptText(100_000), level: 9))
+        #expect(try bodyBytes(fast) == GzipEncoder.compress(scriptText(100_000), level: 1))
     }
 
     @Test func incompressibleContent_ofATextType_isSentAsIs() throws {
-        let site = TemporarySite()
+        let site = TemporaryTree()
         var noise: [UInt8] = []
         var state: UInt32 = 12345
         for _ in 0..<5000 {
             state = state &* 1_103_515_245 &+ 12345
             noise.append(UInt8(truncatingIfNeeded: state >> 16))
         }
-        try site.write("noise.txt", noise)
+        site.file("noise.txt", noise)
         let handler = try makeHandler(site)
         for _ in 0..<2 {
             let plan = handler.respond(to: gzRequest("/noise.txt", acceptGzip), now: 0)
             #expect(plan.head.headers["Content-Encoding"] == nil)
-            #expect(try readBody(plan) == noise)
+            #expect(try bodyBytes(plan) == noise)
         }
         #expect(handler.gzip?.cache.entry(for: try key(site, "noise.txt")) == .incompressible)
     }
 
-    func key(_ site: TemporarySite, _ name: String) throws -> FileVersion {
+    func key(_ site: TemporaryTree, _ name: String) throws -> FileVersion {
         FileVersion(try FileSystem.status(of: FilePath(site.path + "/" + name)))
     }
 }
 
 @Suite struct GzipPrecompressedTests {
     @Test func newerSibling_isServedAsIs_withTheOriginalsType() throws {
-        let site = TemporarySite()
+        let site = TemporaryTree()
         let original = scriptText(30_000)
         // Level 9 and a name in the header: bytes the server would never produce itself.
         let precompressed = try GzipEncoder.compress(original, level: 1)
-        try site.write("app.js", original, modified: 1_700_000_000)
-        try site.write("app.js.gz", precompressed, modified: 1_700_000_100)
+        site.file("app.js", original, mtime: (1_700_000_000, 0))
+        site.file("app.js.gz", precompressed, mtime: (1_700_000_100, 0))
         let handler = try makeHandler(site)
         // A "now" after the mtimes: Last-Modified is never later than Date (RFC 9110 §8.8.2.1).
         let plan = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 1_800_000_000)
@@ -284,12 +228,12 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
         #expect(plan.head.headers["Content-Length"] == String(precompressed.count))
         #expect(plan.head.headers["Last-Modified"] == HTTPDate.format(1_700_000_000))
         if case .file = plan.body {} else { Issue.record("a precompressed body is sent from its file") }
-        #expect(try readBody(plan) == precompressed)
+        #expect(try bodyBytes(plan) == precompressed)
         // Nothing was compressed for it.
         #expect(handler.gzip?.cache.count == 0)
         // Identity clients still get the file.
         let identity = handler.respond(to: gzRequest("/app.js"), now: 0)
-        #expect(try readBody(identity) == original)
+        #expect(try bodyBytes(identity) == original)
         #expect(identity.head.headers["Vary"] == "Accept-Encoding")
         let tag = try #require(identity.head.headers["ETag"])
         #expect(plan.head.headers["ETag"] != tag)
@@ -297,65 +241,65 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
     }
 
     @Test func olderSibling_isIgnored() throws {
-        let site = TemporarySite()
+        let site = TemporaryTree()
         let original = scriptText(30_000)
-        try site.write("app.js", original, modified: 1_700_000_100)
-        try site.write("app.js.gz", try GzipEncoder.compress(Array("stale".utf8)), modified: 1_700_000_000)
+        site.file("app.js", original, mtime: (1_700_000_100, 0))
+        site.file("app.js.gz", try GzipEncoder.compress(Array("stale".utf8)), mtime: (1_700_000_000, 0))
         let plan = try makeHandler(site).respond(to: gzRequest("/app.js", acceptGzip), now: 0)
         #expect(plan.head.headers["Content-Encoding"] == "gzip")
-        #expect(try GzipDecoder.decompress(try readBody(plan)) == original)
+        #expect(try GzipDecoder.decompress(try bodyBytes(plan)) == original)
     }
 
     @Test func sibling_linkingOutsideTheRoot_isIgnored() throws {
-        let site = TemporarySite()
-        let outside = TemporarySite()
-        try site.write("app.js", scriptText(30_000), modified: 1_700_000_000)
-        try outside.write("secret.gz", try GzipEncoder.compress(Array("secret".utf8)), modified: 1_700_000_100)
+        let site = TemporaryTree()
+        let outside = TemporaryTree()
+        site.file("app.js", scriptText(30_000), mtime: (1_700_000_000, 0))
+        outside.file("secret.gz", try GzipEncoder.compress(Array("secret".utf8)), mtime: (1_700_000_100, 0))
         #expect(symlink(outside.path + "/secret.gz", site.path + "/app.js.gz") == 0)
         defer { unlink(site.path + "/app.js.gz") }
         let plan = try makeHandler(site).respond(to: gzRequest("/app.js", acceptGzip), now: 0)
         #expect(plan.head.headers["Content-Encoding"] == "gzip")
-        #expect(try GzipDecoder.decompress(try readBody(plan)) == scriptText(30_000))
+        #expect(try GzipDecoder.decompress(try bodyBytes(plan)) == scriptText(30_000))
     }
 
     @Test func sibling_withNoGzip_isNotUsed() throws {
-        let site = TemporarySite()
-        try site.write("app.js", scriptText(30_000), modified: 1_700_000_000)
-        try site.write("app.js.gz", try GzipEncoder.compress(scriptText(30_000)), modified: 1_700_000_100)
+        let site = TemporaryTree()
+        site.file("app.js", scriptText(30_000), mtime: (1_700_000_000, 0))
+        site.file("app.js.gz", try GzipEncoder.compress(scriptText(30_000)), mtime: (1_700_000_100, 0))
         let plan = try makeHandler(site, gzip: GzipOptions(enabled: false)).respond(
             to: gzRequest("/app.js", acceptGzip),
             now: 0
         )
         #expect(plan.head.headers["Content-Encoding"] == nil)
-        #expect(try readBody(plan) == scriptText(30_000))
+        #expect(try bodyBytes(plan) == scriptText(30_000))
     }
 }
 
 @Suite struct GzipCacheTests {
     @Test func modifiedFile_isRecompressed_andTheStaleEntryDropped() throws {
-        let site = TemporarySite()
-        try site.write("app.js", scriptText(10_000, seed: 1), modified: 1_700_000_000)
+        let site = TemporaryTree()
+        site.file("app.js", scriptText(10_000, seed: 1), mtime: (1_700_000_000, 0))
         let handler = try makeHandler(site)
         let first = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 0)
-        #expect(try GzipDecoder.decompress(try readBody(first)) == scriptText(10_000, seed: 1))
+        #expect(try GzipDecoder.decompress(try bodyBytes(first)) == scriptText(10_000, seed: 1))
         // Same size, new content and mtime: a new version.
-        try site.write("app.js", scriptText(10_000, seed: 2), modified: 1_700_000_000)
-        site.setModified("app.js", seconds: 1_700_000_000, nanoseconds: 1)
+        site.file("app.js", scriptText(10_000, seed: 2), mtime: (1_700_000_000, 0))
+        site.setMTime("app.js", (1_700_000_000, 1))
         let second = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 0)
-        #expect(try GzipDecoder.decompress(try readBody(second)) == scriptText(10_000, seed: 2))
+        #expect(try GzipDecoder.decompress(try bodyBytes(second)) == scriptText(10_000, seed: 2))
         #expect(handler.gzip?.cache.count == 1)
     }
 
     @Test func cache_staysUnderItsBound_evictingLeastRecentlyUsed() throws {
-        let site = TemporarySite()
+        let site = TemporaryTree()
         let capacity = 64 * 1024
         let handler = try makeHandler(site, gzip: GzipOptions(cacheBytes: capacity))
         var sizes: [Int] = []
         for index in 0..<40 {
-            try site.write("f\(index).txt", scriptText(60_000, seed: index * 1000))
+            site.file("f\(index).txt", scriptText(60_000, seed: index * 1000))
             let plan = handler.respond(to: gzRequest("/f\(index).txt", acceptGzip), now: 0)
             #expect(plan.head.headers["Content-Encoding"] == "gzip")
-            sizes.append(try readBody(plan).count)
+            sizes.append(try bodyBytes(plan).count)
             let cache = try #require(handler.gzip?.cache)
             #expect(cache.usedBytes <= capacity)
         }
@@ -368,15 +312,15 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
     }
 
     @Test func fileLargerThanTheCache_isSentAsIs() throws {
-        let site = TemporarySite()
-        try site.write("big.txt", scriptText(200_000))
+        let site = TemporaryTree()
+        site.file("big.txt", scriptText(200_000))
         let handler = try makeHandler(site, gzip: GzipOptions(cacheBytes: 100_000))
         let get = handler.respond(to: gzRequest("/big.txt", acceptGzip), now: 0)
         let head = handler.respond(to: gzRequest("/big.txt", method: .head, acceptGzip), now: 0)
         #expect(get.head.headers["Content-Encoding"] == nil)
         #expect(get.head.headers["Vary"] == "Accept-Encoding")
         #expect(head.head.headers == get.head.headers)
-        #expect(try readBody(get) == scriptText(200_000))
+        #expect(try bodyBytes(get) == scriptText(200_000))
         #expect(handler.gzip?.cache.count == 0)
     }
 
@@ -405,15 +349,15 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
     }
 
     @Test func concurrentRequests_shareOneCache_andAgree() throws {
-        let site = TemporarySite()
+        let site = TemporaryTree()
         let original = scriptText(64 * 1024)
-        try site.write("app.js", original)
+        site.file("app.js", original)
         let handler = try makeHandler(site)
         let results = Shared<[[UInt8]]>([])
         try runConcurrently(count: 8) {
             for _ in 0..<20 {
                 let plan = handler.respond(to: gzRequest("/app.js", acceptGzip), now: 0)
-                let body = try readBody(plan)
+                let body = try bodyBytes(plan)
                 results.value.withLock { $0.append(body) }
             }
         }

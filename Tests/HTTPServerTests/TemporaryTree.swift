@@ -27,6 +27,11 @@ final class TemporaryTree {
     }
 
     @discardableResult
+    func file(_ name: String, _ contents: [UInt8], mtime: (Int, Int)? = nil) -> String {
+        file(Array(name.utf8), contents, mtime: mtime)
+    }
+
+    @discardableResult
     func file(_ name: [UInt8], _ contents: [UInt8], mtime: (Int, Int)? = nil) -> String {
         let full = Array(path.utf8) + [UInt8(ascii: "/")] + name
         let output = try! OutputFile.open(FilePath(bytes: full), mode: .truncate)
