@@ -47,6 +47,8 @@ public final class Server: Sendable {
         // (found by the ThreadSanitizer run, whose timing made it happen). Ignore it process-wide, as NIO does.
         Signals.ignoreBrokenPipe()
         self.configuration = configuration
+        // A mistyped --user fails before anything is bound or opened.
+        let account = try Self.lookUpAccount(configuration)
         do {
             handler = try StaticFileHandler(configuration: configuration)
         } catch {
@@ -76,8 +78,14 @@ public final class Server: Sendable {
             } catch {
                 throw StartError(description: "cannot use the inherited socket: \(error)")
             }
-            return
+        } else {
+            (listener, localAddress) = try Self.listen(configuration)
         }
+        if let account { try Self.dropPrivileges(to: account, root: configuration.root) }
+    }
+
+    /// Binds and listens on `configuration.host` and `configuration.port`.
+    private static func listen(_ configuration: ServerConfiguration) throws(StartError) -> (Socket, SocketAddress) {
         let where_ = "\(configuration.host):\(configuration.port)"
         do {
             let address = try SocketAddress.resolve(host: configuration.host, port: configuration.port, passive: true)[
@@ -91,10 +99,38 @@ public final class Server: Sendable {
             // Non-blocking: a connection another loop took first (or the client aborted) makes
             // accept return EAGAIN instead of blocking this loop (accept(2), epoll(7) "Q&A").
             try socket.setNonBlocking(true)
-            listener = socket
-            localAddress = try socket.localAddress()
+            return (socket, try socket.localAddress())
         } catch {
             throw StartError(description: "cannot listen on \(where_): \(error)")
+        }
+    }
+
+    /// The account of `--user`/`--group`, looked up while still root; `nil` when none is asked for.
+    private static func lookUpAccount(_ configuration: ServerConfiguration) throws(StartError) -> Privileges.Account? {
+        guard let user = configuration.user else {
+            if configuration.group != nil { throw StartError(description: "--group needs --user") }
+            return nil
+        }
+        guard Privileges.isRoot else {
+            throw StartError(description: "--user needs root: only root can switch to another user")
+        }
+        do {
+            return try Privileges.lookUp(user: user, group: configuration.group)
+        } catch {
+            throw StartError(description: error.description)
+        }
+    }
+
+    /// Gives up root after the port is bound and the log is open, then checks that the folder to serve is
+    /// still readable: a root-only folder would otherwise answer 403 to everything, silently.
+    private static func dropPrivileges(to account: Privileges.Account, root: String) throws(StartError) {
+        do {
+            try Privileges.drop(to: account)
+        } catch {
+            throw StartError(description: error.description)
+        }
+        guard FileSystem.isReadable(FilePath(root)) else {
+            throw StartError(description: "--root '\(root)' is not readable by \(account.user) after dropping root")
         }
     }
 

@@ -36,6 +36,12 @@ public struct ServerConfiguration: Sendable {
     /// Basic authentication: when set, every request needs valid credentials or gets 401.
     public var auth: BasicAuth? = nil
 
+    /// The user (name or number) to run as once the port is bound and the log is open (`--user`); needs root.
+    /// `nil` keeps the user that started the server.
+    public var user: String? = nil
+    /// The group to run as with ``user`` (`--group`); `nil` means the user's primary group.
+    public var group: String? = nil
+
     /// Where access-log lines are written.
     public enum AccessLogDestination: Sendable, Equatable {
         case standardOutput

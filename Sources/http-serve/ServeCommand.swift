@@ -45,6 +45,9 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Require a user of this htpasswd file (bcrypt from htpasswd -B, or sha512-crypt $6$).")
     var authFile: String?
     @Option(help: "The realm named in the 401 challenge (default: the host name).") var authRealm: String?
+    @Option(help: "Run as this user (name or uid) once the port is bound and the log is open; needs root.")
+    var user: String?
+    @Option(help: "Run as this group with --user (default: the user's primary group).") var group: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535, got \(port)") }
@@ -118,6 +121,8 @@ struct ServeCommand: ParsableCommand {
         configuration.limits.maxRequestLineLength = maxRequestLine
         configuration.limits.maxHeaderBytes = maxHeaderBytes
         configuration.limits.maxHeaderCount = maxHeaders
+        configuration.user = user
+        configuration.group = group
         return configuration
     }
 
