@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "HTTPServer", targets: ["HTTPServer"]),
         .library(name: "HTTPClient", targets: ["HTTPClient"]),
+        .library(name: "Fetch", targets: ["Fetch"]),
         .library(name: "Gzip", targets: ["Gzip"]),
         .executable(name: "http-serve", targets: ["http-serve"]),
         .executable(name: "http-fetch", targets: ["http-fetch"]),
@@ -33,14 +34,17 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .target(name: "TLS", dependencies: ["COpenSSL"]),
         .target(name: "HTTPServer", dependencies: ["Sockets", "System", "HTTPCore", "Gzip"]),
-        .target(name: "HTTPClient", dependencies: ["Sockets", "System", "HTTPCore", "Gzip"]),
+        // The client core: URL, request head, one exchange over a ByteStream with a pull API, ClientError.
+        .target(name: "HTTPClient", dependencies: ["Sockets", "System", "HTTPCore"]),
+        // curl's behaviour above it: options, redirects, recovery, files, progress, -w, exit codes.
+        .target(name: "Fetch", dependencies: ["HTTPClient", "HTTPCore", "Sockets", "System", "Gzip"]),
         .executableTarget(
             name: "http-serve",
             dependencies: ["HTTPServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "http-fetch",
-            dependencies: ["HTTPClient", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Fetch", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Fuzzing: the properties live in FuzzChecks; each fuzz-* executable is libFuzzer's entry point
         // when built with -DFUZZING and --sanitize=fuzzer (scripts/fuzz), and a corpus replayer otherwise.
@@ -55,7 +59,13 @@ let package = Package(
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], exclude: ["Fixtures"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPClient", "Sockets", "System", "Gzip"]),
-        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServer", "Sockets", "System", "Gzip"]),
+        .testTarget(
+            name: "HTTPServerTests",
+            dependencies: ["HTTPServer", "HTTPClient", "Fetch", "Sockets", "System", "Gzip"]
+        ),
+        .testTarget(
+            name: "HTTPClientTests",
+            dependencies: ["HTTPClient", "Fetch", "HTTPServer", "Sockets", "System", "Gzip"]
+        ),
     ]
 )

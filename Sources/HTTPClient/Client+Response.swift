@@ -37,41 +37,39 @@ extension Client {
     /// ```
     ///
     /// A 404 or 500 is a response like any other, not an error; redirects are not followed and gzip is
-    /// not decoded (use ``Fetcher`` for curl's behaviour). The connection is half-closed after the request
-    /// unless ``ClientOptions/halfClose`` is off.
+    /// not decoded (the `Fetch` library's `Fetcher` does curl's behaviour). The connection is half-closed
+    /// after the request unless ``ClientOptions/halfClose`` is off.
     /// - Parameters:
     ///   - url: an `http://` URL.
     ///   - method: GET by default.
     ///   - headers: extra fields; one named like a default (`User-Agent`, `Accept`) replaces it.
     ///   - body: a request body, sent with its `Content-Length`.
-    ///   - maxBodyBytes: the most body bytes to hold (64 MiB by default); a longer body throws exit 63.
-    /// - Throws: ``FetchError``, whose ``FetchError/exitCode`` is curl's: 3 malformed URL, 7 refused,
-    ///   18 body shorter than its `Content-Length`, 28 timeout, 52 empty reply, 56 malformed reply.
+    ///   - maxBodyBytes: the most body bytes to hold (64 MiB by default).
+    /// - Throws: ``ClientError``: `malformedURL`, `connectFailed` (refused), `cutBody` (shorter than its
+    ///   `Content-Length`), `timedOut`, `emptyReply`, `badResponse`, `bodyTooLarge` past `maxBodyBytes`...
     public func fetch(
         _ url: String,
         method: HTTPMethod = .get,
         headers: HTTPHeaders = HTTPHeaders(),
         body: [UInt8]? = nil,
         maxBodyBytes: Int = 64 << 20
-    ) throws(FetchError) -> FetchResponse {
+    ) throws(ClientError) -> FetchResponse {
         let request = FetchRequest(method: method, url: try HTTPURL(parsing: url), headers: headers, body: body)
         return try fetch(request, maxBodyBytes: maxBodyBytes)
     }
 
     /// Sends `request` and returns status, headers and body; see ``fetch(_:method:headers:body:maxBodyBytes:)``.
-    public func fetch(_ request: FetchRequest, maxBodyBytes: Int = 64 << 20) throws(FetchError) -> FetchResponse {
-        var received: [UInt8] = []
-        let result = try fetch(request) { chunk in
-            guard received.count + chunk.count <= maxBodyBytes else {
-                throw FetchError.fileTooLarge(Int64(maxBodyBytes))
-            }
-            received.append(contentsOf: chunk)
-        }
-        return FetchResponse(
-            version: result.head.version,
-            status: result.head.status,
-            headers: result.head.headers,
-            body: received
-        )
+    ///
+    /// - Parameter deadline: when the whole exchange must be over; ``ClientError/timedOut(_:)`` after it.
+    public func fetch(
+        _ request: FetchRequest,
+        deadline: ContinuousClock.Instant? = nil,
+        maxBodyBytes: Int = 64 << 20
+    ) throws(ClientError) -> FetchResponse {
+        let exchange = try open(request, deadline: deadline)
+        defer { exchange.close() }
+        let head = try exchange.readHead(allowHTTP09: options.allowHTTP09)
+        let body = try exchange.readWholeBody(limit: maxBodyBytes)
+        return FetchResponse(version: head.version, status: head.status, headers: head.headers, body: body)
     }
 }

@@ -34,7 +34,7 @@ public struct ClientOptions: Sendable {
     public var family: AddressFamily = .unspecified
     /// How long one connection attempt may take; `nil` waits as long as the kernel does.
     public var connectTimeout: Duration? = .seconds(300)
-    /// How long a single receive may wait for data; `nil` waits forever.
+    /// How long a single receive or send may wait for the peer; `nil` waits forever (or until the deadline).
     public var readTimeout: Duration? = nil
     /// Half-close after the request (`shutdown(SHUT_WR)`), the HTTP/1.0 way of saying "that was all".
     public var halfClose: Bool = true
@@ -51,38 +51,14 @@ public struct ClientOptions: Sendable {
     public init() {}
 }
 
-/// The outcome of a fetch whose body went to a sink.
-public struct FetchResult: Sendable {
-    /// The response head.
-    public var head: HTTPResponseHead
-    /// The number of body bytes delivered to the sink (after de-chunking).
-    public var bodyBytes: Int64
-    /// The size of the response head on the wire.
-    public var headBytes: Int
-    /// Whether the body was read (`onHead` may decline it).
-    public var bodyWasRead: Bool
-}
-
-/// What the caller wants done with a response body once it has seen the head.
-public enum BodyAction: Sendable {
-    /// Read the body and hand it to `onBody`.
-    case read
-    /// Close the connection without reading the body (a redirect, a failure with `-f`).
-    case skip
-}
-
-/// Something that happened during an exchange, for `-v`.
+/// Something that happened while an exchange was set up, for `-v`.
 public enum ClientEvent: Sendable {
     /// A connection attempt to this address begins.
     case connecting(SocketAddress)
     /// The connection to this address is established.
     case connected(SocketAddress)
-    /// The request head went out: these bytes (the body, if any, is not included).
+    /// The request head goes out: these bytes (the body, if any, is not included).
     case requestSent([UInt8])
-    /// A response head arrived.
-    case responseHead(HTTPResponseHead)
-    /// The reply had no status line and `--http0.9` accepted it as a bare body.
-    case http09
 }
 
 /// An HTTP/1.0 client: connect, send the request, half-close, read the response until EOF.
@@ -109,109 +85,57 @@ public struct Client: Sendable {
         return HTTPRequest(method: request.method, target: target, version: .http1_0, headers: headers)
     }
 
-    /// Fetches `request`: hands the head to `onHead`, then, if it answers `.read`, the body chunk by chunk
-    /// to `onBody`.
+    /// Connects, sends `request` (half-closing unless ``ClientOptions/halfClose`` is off) and returns the
+    /// exchange, ready for ``Exchange/readHead(allowHTTP09:)``.
     ///
-    /// Memory stays constant: the body is never held whole. A `Content-Length` body that ends early
-    /// throws exit 18 after delivering what did arrive; a chunked body is decoded. An error `onHead` or
-    /// `onBody` throws passes through if it is a ``FetchError`` and becomes exit 23 otherwise.
-    /// - Parameter deadline: when the whole exchange must be over (`--max-time`); exit 28 after it.
-    /// - Throws: ``FetchError``.
-    public func fetch(
+    /// - Parameters:
+    ///   - deadline: when the whole exchange must be over (`--max-time`).
+    ///   - onEvent: told of each connection attempt and of the request head.
+    /// - Throws: ``ClientError``: `resolveFailed`, `connectFailed`, `timedOut`, `sendFailed`.
+    public func open(
         _ request: FetchRequest,
         deadline: ContinuousClock.Instant? = nil,
-        onEvent: (ClientEvent) -> Void = { _ in },
-        onHead: (HTTPResponseHead) throws -> BodyAction = { _ in .read },
-        onBody: (UnsafeRawBufferPointer) throws -> Void
-    ) throws(FetchError) -> FetchResult {
-        let socket = try connect(to: options.proxy ?? request.url, deadline: deadline, onEvent: onEvent)
-        defer { socket.close() }
-        var bytes = makeRequestHead(request).serialized()
-        onEvent(.requestSent(bytes))
-        if let body = request.body { bytes += body }
-        do {
-            if let deadline { try socket.setTimeouts(receive: options.readTimeout, send: try remaining(deadline)) }
-            try socket.sendAll(bytes)
-            // The HOWTO's HTTP-like exchange: shutdown(SHUT_WR) sends FIN, the server's recv returns 0,
-            // and it knows the request is complete; we can still read its answer (RFC 9112 §9.6).
-            if options.halfClose { try socket.shutdown(.write) }
-        } catch SocketError.timedOut {
-            throw .timedOut("sending the request")
-        } catch let error as FetchError {
-            throw error
-        } catch {
-            throw .sendFailed("\(error)")
-        }
-        let reader = ResponseReader(
-            socket: socket,
-            deadline: deadline,
-            bufferSize: options.receiveBufferSize,
-            allowHTTP09: options.allowHTTP09
-        )
-        defer { reader.release() }
-        return try reader.read(isHead: request.method == .head, onEvent: onEvent, onHead: onHead, onBody: onBody)
+        onEvent: (ClientEvent) -> Void = { _ in }
+    ) throws(ClientError) -> Exchange {
+        let stream = try connect(to: options.proxy ?? request.url, deadline: deadline, onEvent: onEvent)
+        let exchange = Exchange(stream: stream, deadline: deadline, bufferSize: options.receiveBufferSize)
+        let head = makeRequestHead(request)
+        onEvent(.requestSent(head.serialized()))
+        try exchange.send(head, body: request.body, halfClose: options.halfClose)
+        return exchange
     }
 
-    /// Fetches `url` with GET and returns the head and the whole body. For tests and small files.
-    public func get(_ url: String) throws(FetchError) -> (head: HTTPResponseHead, body: [UInt8]) {
-        var body: [UInt8] = []
-        let result = try fetch(FetchRequest(url: try HTTPURL(parsing: url))) { body.append(contentsOf: $0) }
-        return (result.head, body)
-    }
-
-    /// Resolves the URL's host and tries each address in turn until one connects.
+    /// Opens the stream to `url`'s host (or the proxy's): resolves it and connects to the first address that
+    /// accepts. This is where a TLS stream for `https://` would wrap the socket.
     ///
-    /// Each attempt gets the connect timeout, cut short by the deadline. A name that does not resolve
-    /// is exit 6 (5 for a proxy); when every address refuses, exit 7; when the last attempt timed out, 28.
-    func connect(
+    /// - Throws: ``ClientError/resolveFailed(_:viaProxy:)``, `connectFailed`, `timedOut`.
+    public func connect(
         to url: HTTPURL,
         deadline: ContinuousClock.Instant? = nil,
         onEvent: (ClientEvent) -> Void = { _ in }
-    ) throws(FetchError) -> Socket {
+    ) throws(ClientError) -> any ByteStream {
         let addresses: [SocketAddress]
         do {
             addresses = try SocketAddress.resolve(host: url.host, port: url.port, family: options.family)
         } catch {
-            throw options.proxy == nil ? .couldNotResolve(error.description) : .couldNotResolveProxy(error.description)
+            throw .resolveFailed(error.description, viaProxy: options.proxy != nil)
         }
-        var failures: [String] = []
-        var lastTimedOut = false
-        for address in addresses {
-            var timeout = options.connectTimeout
-            if let deadline {
-                let left = try remaining(deadline)
-                timeout = timeout.map { min($0, left) } ?? left
-            }
-            onEvent(.connecting(address))
-            do {
-                let socket = try Socket(family: address.family)
-                do {
-                    try socket.connect(to: address, timeout: timeout)
-                    if let readTimeout = options.readTimeout {
-                        try socket.setTimeouts(receive: readTimeout, send: readTimeout)
-                    }
-                    onEvent(.connected(address))
-                    return socket
-                } catch {
-                    socket.close()
-                    throw error
-                }
-            } catch SocketError.timedOut {
-                failures.append("\(address): connect timed out")
-                lastTimedOut = true
-            } catch {
-                failures.append("\(address): \(error)")
-                lastTimedOut = false
-            }
-        }
-        if lastTimedOut { throw .timedOut("connection to \(url.hostHeader) (\(failures.joined(separator: "; ")))") }
-        throw .couldNotConnect(failures.joined(separator: "; "))
+        return try SocketStream.connect(
+            to: addresses,
+            name: url.hostHeader,
+            connectTimeout: options.connectTimeout,
+            deadline: deadline,
+            ioTimeout: options.readTimeout,
+            onEvent: onEvent
+        )
     }
-}
 
-/// The time left before `deadline`, or exit 28 if none is left.
-func remaining(_ deadline: ContinuousClock.Instant) throws(FetchError) -> Duration {
-    let left = deadline - ContinuousClock.now
-    guard left > .zero else { throw .timedOut("operation") }
-    return left
+    /// Fetches `url` with GET and returns the head and the whole body. For tests and small files.
+    public func get(_ url: String) throws(ClientError) -> (head: HTTPResponseHead, body: [UInt8]) {
+        let response = try fetch(url)
+        return (
+            HTTPResponseHead(version: response.version, status: response.status, headers: response.headers),
+            response.body
+        )
+    }
 }

@@ -3,11 +3,12 @@ extension HTTPURL {
     ///
     /// Absolute `http://` URLs, network-path (`//host/x`), absolute-path (`/x`), query-only (`?q`)
     /// and relative-path (`../x`) references all work; dot segments are removed.
-    /// - Throws: ``FetchError`` exit 1 for a scheme other than http (https included), 3 when malformed.
-    public func resolving(_ reference: String) throws(FetchError) -> HTTPURL {
+    /// - Throws: ``ClientError/unsupportedScheme(_:)`` for a scheme other than http (https included),
+    ///   ``ClientError/malformedURL(_:)``.
+    public func resolving(_ reference: String) throws(ClientError) -> HTTPURL {
         let trimmed = reference.trimmingWhitespace()
         if let scheme = Self.scheme(of: trimmed) {
-            guard scheme == "http" else { throw .redirectToUnsupported(trimmed) }
+            guard scheme == "http" else { throw .unsupportedScheme(scheme) }
             return try HTTPURL(parsing: trimmed)
         }
         if trimmed.hasPrefix("//") { return try HTTPURL(parsing: "http:" + trimmed) }

@@ -13,8 +13,8 @@ public struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `text`, percent-encoding spaces and non-ASCII bytes in the path and query.
     ///
-    /// - Throws: ``FetchError`` with exit 1 for another scheme, 3 for a malformed URL.
-    public init(parsing text: String) throws(FetchError) {
+    /// - Throws: ``ClientError/unsupportedScheme(_:)`` for another scheme, ``ClientError/malformedURL(_:)``.
+    public init(parsing text: String) throws(ClientError) {
         var rest = Substring(text)
         if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://"),
             !rest[..<colon].contains(where: { $0 == "/" || $0 == "?" || $0 == "#" })
@@ -23,7 +23,7 @@ public struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
             guard !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }) else {
                 throw .malformedURL("bad scheme in '\(text)'")
             }
-            guard scheme == "http" else { throw .unsupportedProtocol(scheme) }
+            guard scheme == "http" else { throw .unsupportedScheme(scheme) }
             rest = rest[colon...].dropFirst(3)
         }
         // A URL without a scheme is taken as http://, as curl does.

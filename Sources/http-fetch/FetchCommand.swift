@@ -1,5 +1,5 @@
 import ArgumentParser
-import HTTPClient
+import Fetch
 import HTTPCore
 import System
 
@@ -25,119 +25,44 @@ struct FetchCommand: ParsableCommand {
     )
 
     @Argument(help: "The http:// URL to fetch (a URL without a scheme is taken as http://).") var url: String
-    @Option(
-        name: [.customShort("o"), .customLong("output")],
-        help: ArgumentHelp("Write the body to FILE (via FILE.part).", valueName: "file")
-    )
-    var output: String?
-    @Flag(
-        name: [.customShort("O"), .customLong("remote-name")],
-        help: "Write to a file named like the URL's last segment."
-    )
+    @Option(name: .shortAndLong, help: .value("Write the body to FILE (via FILE.part).", "file")) var output: String?
+    @Flag(name: .letter("O", "remote-name"), help: "Write to a file named like the URL's last segment.")
     var remoteName = false
-    @Flag(
-        name: [.customShort("i"), .customLong("include")],
-        help: "Write the status line and headers before the body."
-    )
-    var include = false
-    @Flag(name: [.customShort("I"), .customLong("head")], help: "Send HEAD and write the response head only.")
-    var head = false
-    @Option(
-        name: [.customShort("X"), .customLong("request")],
-        help: ArgumentHelp("The request method to use.", valueName: "method")
-    ) var request: String?
-    @Option(
-        name: [.customShort("H"), .customLong("header")],
-        help: ArgumentHelp("Extra header 'Name: value' ('Name:' removes one).", valueName: "header")
-    )
+    @Flag(name: .shortAndLong, help: "Write the status line and headers before the body.") var include = false
+    @Flag(name: .letter("I", "head"), help: "Send HEAD and write the response head only.") var head = false
+    @Option(name: .letter("X", "request"), help: .value("The request method to use.", "method")) var request: String?
+    @Option(name: .letter("H", "header"), help: .value("Extra header 'Name: value' ('Name:' removes one).", "header"))
     var headers: [String] = []
-    @Option(
-        name: [.customShort("d"), .customLong("data")],
-        help: ArgumentHelp("POST DATA (@FILE reads a file without newlines).", valueName: "data")
-    )
+    @Option(name: .shortAndLong, help: .value("POST DATA (@FILE reads a file without newlines).", "data"))
     var data: [String] = []
-    @Option(
-        name: .customLong("data-binary"),
-        help: ArgumentHelp("POST DATA exactly (@FILE reads a file as is).", valueName: "data")
-    )
-    var dataBinary: [String] = []
-    @Option(
-        name: [.customShort("A"), .customLong("user-agent")],
-        help: ArgumentHelp("The User-Agent to send.", valueName: "agent")
-    ) var userAgent: String?
-    @Option(
-        name: [.customShort("u"), .customLong("user")],
-        help: ArgumentHelp("USER:PASSWORD for basic authentication.", valueName: "user:password")
-    )
+    @Option(name: .long, help: .value("POST DATA exactly (@FILE reads a file as is).", "data")) var dataBinary:
+        [String] =
+            []
+    @Option(name: .letter("A", "user-agent"), help: .value("The User-Agent to send.", "agent")) var userAgent: String?
+    @Option(name: .shortAndLong, help: .value("USER:PASSWORD for basic authentication.", "user:password"))
     var user: String?
-    @Flag(name: [.customShort("L"), .customLong("location")], help: "Follow redirects.") var location = false
-    @Option(
-        name: .customLong("max-redirs"),
-        help: ArgumentHelp("Redirects -L follows before giving up (exit 47).", valueName: "n")
-    )
-    var maxRedirs = 20
-    @Flag(name: [.customShort("f"), .customLong("fail")], help: "On HTTP status >= 400 write nothing and exit 22.")
-    var fail = false
-    @Flag(name: .customLong("fail-with-body"), help: "On HTTP status >= 400 write the body, then exit 22.")
-    var failWithBody = false
-    @Option(
-        name: [.customShort("C"), .customLong("continue-at")],
-        help: ArgumentHelp("'-' resumes from the output file's size.", valueName: "offset")
-    )
+    @Flag(name: .letter("L", "location"), help: "Follow redirects.") var location = false
+    @Option(name: .long, help: .value("Redirects -L follows before giving up (exit 47).", "n")) var maxRedirs = 20
+    @Flag(name: .shortAndLong, help: "On HTTP status >= 400 write nothing and exit 22.") var fail = false
+    @Flag(name: .long, help: "On HTTP status >= 400 write the body, then exit 22.") var failWithBody = false
+    @Option(name: .letter("C", "continue-at"), help: .value("'-' resumes from the output file's size.", "offset"))
     var continueAt: String?
-    @Option(
-        name: [.customShort("x"), .customLong("proxy")],
-        help: ArgumentHelp("Use this HTTP proxy ([http://]HOST[:PORT]).", valueName: "proxy")
-    )
+    @Option(name: .letter("x", "proxy"), help: .value("Use this HTTP proxy ([http://]HOST[:PORT]).", "proxy"))
     var proxy: String?
-    @Option(
-        name: .customLong("noproxy"),
-        help: ArgumentHelp("Comma-separated hosts to reach without the proxy.", valueName: "hosts")
-    )
-    var noproxy: String?
-    @Option(
-        name: .customLong("retry"),
-        help: ArgumentHelp("Retry a transient failure this many times.", valueName: "n")
-    ) var retry = 0
-    @Option(
-        name: .customLong("retry-delay"),
-        help: ArgumentHelp("Seconds between retries (default: 1, doubling).", valueName: "seconds")
-    )
-    var retryDelay: Double?
-    @Option(
-        name: .customLong("retry-max-time"),
-        help: ArgumentHelp("Start no retry after this many seconds.", valueName: "seconds")
-    )
-    var retryMaxTime: Double?
-    @Option(
-        name: .customLong("max-filesize"),
-        help: ArgumentHelp("Refuse a body larger than BYTES (exit 63).", valueName: "bytes")
-    )
-    var maxFilesize: Int64?
-    @Option(
-        name: .customLong("connect-timeout"),
-        help: ArgumentHelp("Seconds one connection attempt may take.", valueName: "seconds")
-    )
-    var connectTimeout: Double?
-    @Option(
-        name: [.customShort("m"), .customLong("max-time")],
-        help: ArgumentHelp("Seconds the whole transfer may take (exit 28).", valueName: "seconds")
-    )
-    var maxTime: Double?
-    @Flag(name: [.customShort("4"), .customLong("ipv4")], help: "Resolve names to IPv4 addresses only.") var ipv4 =
-        false
-    @Flag(name: [.customShort("6"), .customLong("ipv6")], help: "Resolve names to IPv6 addresses only.") var ipv6 =
-        false
-    @Flag(name: [.customShort("s"), .customLong("silent")], help: "No progress bar and no error messages.")
-    var silent = false
-    @Flag(name: [.customShort("S"), .customLong("show-error")], help: "With -s, still print error messages.")
-    var showError = false
-    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Print the request and response heads on stderr.")
-    var verbose = false
-    @Option(
-        name: [.customShort("w"), .customLong("write-out")],
-        help: ArgumentHelp("Print FORMAT after the transfer (%{http_code}).", valueName: "format")
-    )
+    @Option(name: .long, help: .value("Comma-separated hosts to reach without the proxy.", "hosts")) var noproxy:
+        String?
+    @Option(name: .long, help: .value("Retry a transient failure this many times.", "n")) var retry = 0
+    @Option(name: .long, help: .seconds("Seconds between retries (default: 1, doubling).")) var retryDelay: Double?
+    @Option(name: .long, help: .seconds("Start no retry after this many seconds.")) var retryMaxTime: Double?
+    @Option(name: .long, help: .value("Refuse a body larger than BYTES (exit 63).", "bytes")) var maxFilesize: Int64?
+    @Option(name: .long, help: .seconds("Seconds one connection attempt may take.")) var connectTimeout: Double?
+    @Option(name: .shortAndLong, help: .seconds("Seconds the whole transfer may take (exit 28).")) var maxTime: Double?
+    @Flag(name: .letter("4", "ipv4"), help: "Resolve names to IPv4 addresses only.") var ipv4 = false
+    @Flag(name: .letter("6", "ipv6"), help: "Resolve names to IPv6 addresses only.") var ipv6 = false
+    @Flag(name: .shortAndLong, help: "No progress bar and no error messages.") var silent = false
+    @Flag(name: .letter("S", "show-error"), help: "With -s, still print error messages.") var showError = false
+    @Flag(name: .shortAndLong, help: "Print the request and response heads on stderr.") var verbose = false
+    @Option(name: .shortAndLong, help: .value("Print FORMAT after the transfer (%{http_code}).", "format"))
     var writeOut: String?
     @Flag(help: "Ask for a gzip-compressed response and decode it.") var compressed = false
     @Flag(name: .customLong("http0.9"), help: "Accept a reply without a status line (HTTP/0.9).") var http09 = false
@@ -206,16 +131,17 @@ struct FetchCommand: ParsableCommand {
         options.compressed = compressed
         options.noProxy = noproxy
         options.retries = retry
-        options.retryDelay = retryDelay.map { .milliseconds(Int64($0 * 1000)) }
-        options.retryMaxTime = retryMaxTime.map { .milliseconds(Int64($0 * 1000)) }
+        (options.retryDelay, options.retryMaxTime) = (duration(retryDelay), duration(retryMaxTime))
+        (options.connectTimeout, options.maxTime) = (duration(connectTimeout), duration(maxTime))
         options.maxFileSize = maxFilesize
-        options.connectTimeout = connectTimeout.map { .milliseconds(Int64($0 * 1000)) }
-        options.maxTime = maxTime.map { .milliseconds(Int64($0 * 1000)) }
         options.family = ipv4 ? .ipv4 : ipv6 ? .ipv6 : .unspecified
         options.halfClose = !noHalfClose
         options.allowHTTP09 = http09
         return options
     }
+
+    /// A number of seconds from the command line as a duration, to the millisecond.
+    private func duration(_ seconds: Double?) -> Duration? { seconds.map { .milliseconds(Int64($0 * 1000)) } }
 
     /// `-d` values joined with `&` (an `@FILE` read without CR and LF, as curl does), then `--data-binary` as is.
     private func makeBody() throws(FetchError) -> [UInt8]? {
@@ -240,4 +166,18 @@ struct FetchCommand: ParsableCommand {
             throw FetchError(exitCode: 26, message: "cannot read \(path): \(error)")
         }
     }
+}
+
+extension NameSpecification {
+    /// `-LETTER` and `--long`, for curl's flags whose letter is not the first of their name (`-O`, `-X`, `-4`).
+    static func letter(_ letter: Character, _ long: String) -> NameSpecification {
+        [.customShort(letter), .customLong(long)]
+    }
+}
+
+extension ArgumentHelp {
+    /// Help for an option whose value is shown as `<name>`.
+    static func value(_ text: String, _ name: String) -> ArgumentHelp { ArgumentHelp(text, valueName: name) }
+    /// Help for an option that takes seconds (`<seconds>`).
+    static func seconds(_ text: String) -> ArgumentHelp { value(text, "seconds") }
 }

@@ -1,3 +1,4 @@
+import Fetch
 import HTTPClient
 import HTTPCore
 import Sockets
@@ -26,6 +27,12 @@ func withRawServer<R>(reply: [UInt8], _ body: (UInt16) throws -> R) throws -> R 
     return try body(port)
 }
 
+/// curl's exit code for a ``ClientError``, as `http-fetch` would exit: the assertions the tests made when
+/// the client threw ``FetchError`` itself.
+func exitCode(of error: any Error) -> Int32? {
+    (error as? ClientError).map { FetchError($0).exitCode }
+}
+
 @Suite struct ClientTests {
     @Test(arguments: [
         ("http://example.test/", "example.test", 80, "/"),
@@ -49,7 +56,7 @@ func withRawServer<R>(reply: [UInt8], _ body: (UInt16) throws -> R) throws -> R 
         ("http://h:x/", 3),
     ])
     func badURL_exitCode(text: String, code: Int32) {
-        #expect { try HTTPURL(parsing: text) } throws: { ($0 as? FetchError)?.exitCode == code }
+        #expect { try HTTPURL(parsing: text) } throws: { exitCode(of: $0) == code }
     }
 
     @Test func hostHeader_includesPortUnless80() throws {
@@ -69,19 +76,19 @@ func withRawServer<R>(reply: [UInt8], _ body: (UInt16) throws -> R) throws -> R 
     @Test func shortBody_isExit18() throws {
         let reply = Array("HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\nabc".utf8)
         try withRawServer(reply: reply) { port throws in
-            var body: [UInt8] = []
-            #expect(throws: FetchError.partialFile(remaining: 7)) {
-                _ = try Client().fetch(FetchRequest(url: try HTTPURL(parsing: "http://127.0.0.1:\(port)/"))) {
-                    body += $0
-                }
-            }
+            let exchange = try Client().open(FetchRequest(url: try HTTPURL(parsing: "http://127.0.0.1:\(port)/")))
+            _ = try exchange.readHead()
+            let (body, error) = readToFailure(exchange)
+            #expect(error == .cutBody(received: 3, expected: 10))
+            #expect(error.map(FetchError.init) == .partialFile(remaining: 7))
             #expect(body == Array("abc".utf8))
         }
     }
 
     @Test func emptyReply_isExit52() throws {
         try withRawServer(reply: []) { port throws in
-            #expect(throws: FetchError.emptyReply) { try Client().get("http://127.0.0.1:\(port)/") }
+            let error = #expect(throws: ClientError.emptyReply) { try Client().get("http://127.0.0.1:\(port)/") }
+            #expect(error.map(FetchError.init) == .emptyReply)
         }
     }
 
@@ -96,10 +103,10 @@ func withRawServer<R>(reply: [UInt8], _ body: (UInt16) throws -> R) throws -> R 
         try probe.bind(to: try SocketAddress.resolve(host: "127.0.0.1", port: 0)[0])
         let port = try probe.localAddress().port
         probe.close()
-        #expect { try Client().get("http://127.0.0.1:\(port)/") } throws: { ($0 as? FetchError)?.exitCode == 7 }
+        #expect { try Client().get("http://127.0.0.1:\(port)/") } throws: { exitCode(of: $0) == 7 }
     }
 
     @Test func unresolvableHost_isExit6() {
-        #expect { try Client().get("http://no-such-host.invalid/") } throws: { ($0 as? FetchError)?.exitCode == 6 }
+        #expect { try Client().get("http://no-such-host.invalid/") } throws: { exitCode(of: $0) == 6 }
     }
 }

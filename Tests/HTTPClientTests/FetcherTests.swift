@@ -1,3 +1,4 @@
+import Fetch
 import HTTPClient
 import HTTPCore
 import HTTPServer

@@ -1,3 +1,4 @@
+import Fetch
 import Gzip
 import HTTPClient
 import HTTPCore

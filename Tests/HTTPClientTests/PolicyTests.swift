@@ -1,3 +1,4 @@
+import Fetch
 import HTTPClient
 import HTTPCore
 import Testing
@@ -18,7 +19,7 @@ import Testing
     }
 
     @Test func location_https_isExit1() throws {
-        #expect { try HTTPURL(parsing: "http://h/").resolving("https://h/") } throws: {
+        #expect { try RequestPolicy.redirectTarget("https://h/", from: HTTPURL(parsing: "http://h/")) } throws: {
             ($0 as? FetchError)?.exitCode == 1 && "\($0)".contains("https://h/")
         }
     }

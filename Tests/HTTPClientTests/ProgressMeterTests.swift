@@ -1,6 +1,6 @@
 import Testing
 
-@testable import HTTPClient
+@testable import Fetch
 
 @Suite struct ProgressMeterTests {
     @Test func knownSize_showsPercentBarBytesRateAndETA() {

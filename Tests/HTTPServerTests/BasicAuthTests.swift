@@ -1,4 +1,4 @@
-import HTTPClient
+import Fetch
 import System
 import Testing
 

@@ -1,35 +1,57 @@
+import HTTPClient
+
 /// A failed fetch: a message for the user and the exit status, numbered as curl numbers them.
+///
+/// This is the edge where the client's semantic ``ClientError`` becomes a curl exit code: ``init(_:)`` is the
+/// only mapping. Two errors are equal when their exit code and message are.
 public struct FetchError: Error, Equatable, Sendable, CustomStringConvertible {
     /// curl's exit status for this kind of failure (`man curl`, EXIT CODES).
     public let exitCode: Int32
     /// One line for the user, without the program name.
     public let message: String
+    /// The client's own account of the failure, when it came from the exchange rather than from curl's policy.
+    public let cause: ClientError?
 
     /// Creates an error.
     public init(exitCode: Int32, message: String) {
         self.exitCode = exitCode
         self.message = message
+        cause = nil
+    }
+
+    /// curl's exit code for `error` (`man curl`, EXIT CODES), with the client's description as the message.
+    public init(_ error: ClientError) {
+        var message = error.description
+        switch error {
+        case .unsupportedScheme(let scheme):
+            exitCode = 1
+            message = "unsupported protocol '\(scheme)': http-fetch speaks plain http:// only"
+        case .malformedURL: exitCode = 3
+        case .resolveFailed(_, let viaProxy): exitCode = viaProxy ? 5 : 6
+        case .connectFailed: exitCode = 7
+        case .cutBody: exitCode = 18
+        case .timedOut: exitCode = 28
+        case .emptyReply: exitCode = 52
+        case .sendFailed: exitCode = 55
+        case .noStatusLine:
+            exitCode = 56
+            message = "failure receiving the response: unsupported HTTP/0.9 reply (no status line; use --http0.9)"
+        case .connectionReset, .receiveFailed, .badResponse, .badFraming: exitCode = 56
+        case .bodyTooLarge: exitCode = 63
+        }
+        self.message = message
+        cause = error
+    }
+
+    public static func == (left: FetchError, right: FetchError) -> Bool {
+        left.exitCode == right.exitCode && left.message == right.message
     }
 
     public var description: String { message }
 
-    /// 1: a scheme other than http.
-    public static func unsupportedProtocol(_ scheme: String) -> FetchError {
-        FetchError(exitCode: 1, message: "unsupported protocol '\(scheme)': http-fetch speaks plain http:// only")
-    }
-    /// 3: the URL cannot be parsed.
-    public static func malformedURL(_ why: String) -> FetchError {
-        FetchError(exitCode: 3, message: "malformed URL: \(why)")
-    }
-    /// 6: the host name does not resolve.
-    public static func couldNotResolve(_ why: String) -> FetchError { FetchError(exitCode: 6, message: why) }
-    /// 7: no resolved address accepted the connection.
-    public static func couldNotConnect(_ why: String) -> FetchError {
-        FetchError(exitCode: 7, message: "could not connect: \(why)")
-    }
-    /// 18: the body ended before its Content-Length.
+    /// 18: the body ended `remaining` bytes before its Content-Length.
     public static func partialFile(remaining: Int64) -> FetchError {
-        FetchError(exitCode: 18, message: "transfer closed with \(remaining) bytes remaining to read")
+        FetchError(.cutBody(received: 0, expected: remaining))
     }
     /// 18: a close-delimited gzip body ended without the gzip trailer: the connection was closed too early.
     public static let gzipCutShort = FetchError(
@@ -40,23 +62,11 @@ public struct FetchError: Error, Equatable, Sendable, CustomStringConvertible {
     public static func writeFailed(_ why: String) -> FetchError {
         FetchError(exitCode: 23, message: "failed writing body: \(why)")
     }
-    /// 28: a deadline passed.
-    public static func timedOut(_ what: String) -> FetchError { FetchError(exitCode: 28, message: "\(what) timed out") }
     /// 52: the server closed without sending a byte.
-    public static let emptyReply = FetchError(exitCode: 52, message: "empty reply from server")
-    /// 55: sending the request failed.
-    public static func sendFailed(_ why: String) -> FetchError {
-        FetchError(exitCode: 55, message: "failed sending the request: \(why)")
-    }
-    /// 56: receiving the response failed (reset, malformed head).
-    public static func receiveFailed(_ why: String) -> FetchError {
-        FetchError(exitCode: 56, message: "failure receiving the response: \(why)")
-    }
-    /// 56: the server reset the connection.
-    public static let connectionReset = receiveFailed("connection reset by peer")
-    /// 5: the proxy's host name does not resolve.
+    public static let emptyReply = FetchError(.emptyReply)
+    /// 5: the proxy setting is not a URL.
     public static func couldNotResolveProxy(_ why: String) -> FetchError {
-        FetchError(exitCode: 5, message: "could not resolve proxy: \(why)")
+        FetchError(.resolveFailed(why, viaProxy: true))
     }
     /// 22: `-f` and a status of 400 or more (curl's words).
     public static func httpError(_ code: Int) -> FetchError {
@@ -75,9 +85,7 @@ public struct FetchError: Error, Equatable, Sendable, CustomStringConvertible {
         FetchError(exitCode: 61, message: "bad content encoding: \(why)")
     }
     /// 63: the body is larger than `--max-filesize`.
-    public static func fileTooLarge(_ limit: Int64) -> FetchError {
-        FetchError(exitCode: 63, message: "Maximum file size exceeded (\(limit) bytes)")
-    }
+    public static func fileTooLarge(_ limit: Int64) -> FetchError { FetchError(.bodyTooLarge(Int(limit))) }
     /// 1: a redirect to a scheme other than http.
     public static func redirectToUnsupported(_ location: String) -> FetchError {
         FetchError(
@@ -85,6 +93,4 @@ public struct FetchError: Error, Equatable, Sendable, CustomStringConvertible {
             message: "refusing to follow a redirect to '\(location)': http-fetch speaks plain http:// only"
         )
     }
-    /// 23: writing was impossible; curl's number for any failed write, a closed pipe included.
-    public var isWriteError: Bool { exitCode == 23 }
 }

@@ -1,3 +1,4 @@
+import HTTPClient
 import HTTPCore
 
 /// The pure rules that turn options into requests: header lines, credentials, proxies, redirects.
@@ -68,10 +69,9 @@ public enum RequestPolicy {
         var proxy: HTTPURL
         do {
             proxy = try HTTPURL(parsing: setting)
+        } catch .unsupportedScheme {
+            throw FetchError(exitCode: 1, message: "unsupported proxy '\(setting)': only http:// proxies work")
         } catch {
-            if error.exitCode == 1 {
-                throw FetchError(exitCode: 1, message: "unsupported proxy '\(setting)': only http:// proxies work")
-            }
             throw .couldNotResolveProxy("malformed proxy URL '\(setting)'")
         }
         // curl's default proxy port is 1080 when the proxy string has none.
@@ -105,6 +105,19 @@ public enum RequestPolicy {
     /// Whether `code` asks to be fetched again somewhere else (RFC 9110 §15.4).
     public static func isRedirect(_ code: Int) -> Bool { [301, 302, 303, 307, 308].contains(code) }
 
+    /// The URL a redirect's `Location` leads to, resolved against `url` (RFC 9110 §10.2.2).
+    ///
+    /// - Throws: ``FetchError`` 1 for a scheme other than http (https included), 3 when malformed.
+    public static func redirectTarget(_ location: String, from url: HTTPURL) throws(FetchError) -> HTTPURL {
+        do {
+            return try url.resolving(location)
+        } catch .unsupportedScheme {
+            throw .redirectToUnsupported(location.trimmingWhitespace())
+        } catch {
+            throw FetchError(error)
+        }
+    }
+
     /// The method and body after a redirect with status `code`.
     ///
     /// RFC 9110 §15.4.4: 303 means GET (a HEAD stays HEAD). For 301 and 302 a POST becomes GET, as
@@ -117,11 +130,6 @@ public enum RequestPolicy {
         if code == 303 && method != .head { return (.get, nil) }
         if (code == 301 || code == 302) && method == .post { return (.get, nil) }
         return (method, body)
-    }
-
-    /// Whether a failure is worth retrying (`--retry`): refused connections and timeouts.
-    public static func isTransient(_ error: FetchError) -> Bool {
-        error.exitCode == 7 || error.exitCode == 28
     }
 
     /// Whether a response status is worth retrying: 408, 429, and 5xx other than 501 (not implemented

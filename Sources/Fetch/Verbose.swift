@@ -1,3 +1,4 @@
+import HTTPClient
 import HTTPCore
 import System
 
@@ -9,9 +10,12 @@ enum Verbose {
         case .connecting(let address): errors.write("*   Trying \(address)...\n")
         case .connected(let address): errors.write("* Connected to \(address.host) port \(address.port)\n")
         case .requestSent(let bytes): errors.write(prefixLines(bytes, with: "> "))
-        case .responseHead(let head): errors.write(prefixLines(head.serialized(), with: "< "))
-        case .http09: errors.write("* Received HTTP/0.9 when not allowed... allowed by --http0.9\n")
         }
+    }
+
+    /// The response head, `< ` before each line.
+    static func report(_ head: HTTPResponseHead) {
+        OutputFile.standardError.write(prefixLines(head.serialized(), with: "< "))
     }
 
     /// A `* ` note of the client's own, such as what it does about a cut-short body.

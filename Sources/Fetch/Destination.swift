@@ -1,3 +1,4 @@
+import HTTPClient
 import System
 
 /// Where the body is written, and the `.part` discipline that keeps a partial download from

@@ -143,13 +143,6 @@ public enum HalfCloseRecovery {
         ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"].contains(method.rawValue)
     }
 
-    /// Whether `error`, raised while the body was being read, means the body stopped early: fewer bytes
-    /// than `Content-Length`, a chunked body without its last chunk, a close-delimited gzip body without
-    /// its trailer (all exit 18), or a reset.
-    public static func isCutShort(_ error: FetchError) -> Bool {
-        error.exitCode == 18 || error == .connectionReset
-    }
-
     /// The strong validator of `head`, if it has one: a strong `ETag`, else a `Last-Modified` at least one
     /// second older than `Date`.
     ///

@@ -1,0 +1,74 @@
+import HTTPCore
+
+/// Why a fetch failed, as the HTTP client sees it: what went wrong, never what a command line should exit with.
+///
+/// The `Fetch` library maps these to curl's exit codes in one place (`FetchError.init(_:)`); embedders
+/// switch over the cases. The description is one line for a person.
+public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The URL names a scheme other than `http`; the scheme, in lower case.
+    case unsupportedScheme(String)
+    /// The URL cannot be parsed; the text says why.
+    case malformedURL(String)
+    /// The host name (the proxy's, with `viaProxy`) does not resolve; the resolver's message.
+    case resolveFailed(String, viaProxy: Bool)
+    /// No resolved address accepted the connection; what each attempt ran into (`connect: Connection refused`).
+    case connectFailed(String)
+    /// A deadline passed; what was going on (`connection to h:81 (...)`, `sending the request`, `operation`).
+    case timedOut(String)
+    /// Sending the request failed; the system error.
+    case sendFailed(String)
+    /// The server closed the connection without sending a byte.
+    case emptyReply
+    /// The server reset the connection (`ECONNRESET`).
+    case connectionReset
+    /// Receiving failed for another reason; the system error.
+    case receiveFailed(String)
+    /// The reply has no status line: HTTP/0.9, or garbage, and HTTP/0.9 was not allowed.
+    case noStatusLine
+    /// The response head is malformed, cut short, or missing (an HTTP/0.9 reply that was not allowed).
+    case badResponse(String)
+    /// The body's framing cannot be trusted: a bad `Content-Length`, broken chunked coding (RFC 9112 §6.3, §7.1).
+    case badFraming(HTTPFramingError)
+    /// The connection ended inside the body: `received` body bytes of `expected` (`nil`: a chunked body whose
+    /// last chunk never came). Never a success: RFC 9112 §8 calls such a message incomplete.
+    case cutBody(received: Int64, expected: Int64?)
+    /// The body is longer than the caller's limit (bytes).
+    case bodyTooLarge(Int)
+
+    public var description: String {
+        switch self {
+        case .unsupportedScheme(let scheme): return "unsupported protocol '\(scheme)': only http:// is supported"
+        case .malformedURL(let why): return "malformed URL: \(why)"
+        case .resolveFailed(let why, let viaProxy): return viaProxy ? "could not resolve proxy: \(why)" : why
+        case .connectFailed(let why): return "could not connect: \(why)"
+        case .timedOut(let what): return "\(what) timed out"
+        case .sendFailed(let why): return "failed sending the request: \(why)"
+        case .emptyReply: return "empty reply from server"
+        case .connectionReset: return "failure receiving the response: connection reset by peer"
+        case .noStatusLine: return "failure receiving the response: unsupported HTTP/0.9 reply (no status line)"
+        case .receiveFailed(let why), .badResponse(let why): return "failure receiving the response: \(why)"
+        case .badFraming(let error): return "failure receiving the response: \(error)"
+        case .cutBody(let received, let expected?):
+            return "transfer closed with \(expected - received) bytes remaining to read"
+        // curl's words for a chunked body without its last chunk.
+        case .cutBody(_, nil): return "transfer closed with outstanding read data remaining"
+        case .bodyTooLarge(let limit): return "Maximum file size exceeded (\(limit) bytes)"
+        }
+    }
+
+    /// Whether the body stopped early: cut at EOF, or reset by the server mid-body.
+    public var isCutShort: Bool {
+        switch self {
+        case .cutBody, .connectionReset: return true
+        default: return false
+        }
+    }
+
+    /// Whether trying again later may succeed: no address accepted the connection, or a deadline passed.
+    public var isTransient: Bool {
+        switch self {
+        case .connectFailed, .timedOut: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,223 @@
+import HTTPCore
+
+/// One HTTP/1.0 request and its response over a ``ByteStream``, read by pulling: ``send(_:body:halfClose:)``,
+/// then ``readHead(allowHTTP09:)``, then ``readBody(into:)`` until it returns 0.
+///
+/// ```swift
+/// let exchange = Exchange(stream: stream, deadline: nil)
+/// try exchange.send(request, halfClose: true)
+/// let head = try exchange.readHead()
+/// while case let count = try exchange.readBody(into: buffer), count > 0 { use(buffer[..<count]) }
+/// ```
+///
+/// The body is delimited as RFC 9112 §6.3 says (``BodyFraming``): a length, chunks (``ChunkedDecoder``), or the
+/// end of the connection. A body that ends early throws ``ClientError/cutBody(received:expected:)`` after every
+/// byte that did arrive was handed out; it never looks like success. Memory stays constant: one receive
+/// buffer, allocated once, carries the head and chunk framing, and a length-delimited body is read straight
+/// into the caller's buffer. The exchange owns the stream and closes it.
+public final class Exchange {
+    /// The transport: a TCP socket, or anything else that moves bytes.
+    public let stream: any ByteStream
+    /// When the whole exchange must be over; every read and write stops there with ``ClientError/timedOut(_:)``.
+    public let deadline: ContinuousClock.Instant?
+    /// The response head once ``readHead(allowHTTP09:)`` returned it.
+    public private(set) var head: HTTPResponseHead?
+    /// The size of the response head on the wire (0 for an HTTP/0.9 reply, which has none).
+    public private(set) var headBytes = 0
+    /// Whether the reply had no status line and was taken as an HTTP/0.9 body.
+    public private(set) var isHTTP09 = false
+    /// How the body is delimited; known once the head is read.
+    public private(set) var framing: BodyFraming = .none
+    /// Body bytes handed out so far (after de-chunking).
+    public private(set) var bodyBytesReceived: Int64 = 0
+    /// Whether the body has been read to its end.
+    public private(set) var isBodyComplete = false
+
+    private var requestMethod: HTTPMethod = .get
+    private let buffer: UnsafeMutableRawBufferPointer
+    /// Bytes that arrived with the head and belong to the body, handed out before the stream is read again.
+    private var leftover: [UInt8] = []
+    private var leftoverStart = 0
+    /// The received bytes in `buffer` that the chunked decoder has not consumed yet.
+    private var window = 0..<0
+    private var chunked = ChunkedDecoder()
+
+    /// Creates an exchange over `stream`.
+    ///
+    /// - Parameters:
+    ///   - deadline: when the exchange must be over (`--max-time`); `nil` for no limit beyond the stream's own.
+    ///   - bufferSize: the receive buffer: one read of the head or of chunked framing takes at most this much.
+    public init(stream: any ByteStream, deadline: ContinuousClock.Instant? = nil, bufferSize: Int = 256 * 1024) {
+        self.stream = stream
+        self.deadline = deadline
+        buffer = .allocate(byteCount: max(4096, bufferSize), alignment: 16)
+    }
+
+    deinit {
+        buffer.deallocate()
+        stream.close()
+    }
+
+    /// Closes the stream; reading stops.
+    public func close() { stream.close() }
+
+    /// The body length the head announced (`Content-Length`), or `nil` for chunks, close-delimited, or none.
+    public var expectedBodyBytes: Int64? {
+        if case .length(let length) = framing { return length }
+        return nil
+    }
+
+    /// Sends `request` and `body`, then half-closes if `halfClose`.
+    ///
+    /// - Throws: ``ClientError/sendFailed(_:)``, ``ClientError/timedOut(_:)``.
+    public func send(_ request: HTTPRequest, body: [UInt8]? = nil, halfClose: Bool = true) throws(ClientError) {
+        requestMethod = request.method
+        var bytes = request.serialized()
+        if let body { bytes += body }
+        try stream.write(bytes, deadline: deadline)
+        // The HOWTO's HTTP-like exchange: shutdown(SHUT_WR) sends FIN, the server's recv returns 0 and it knows
+        // the request is complete; the answer can still be read (RFC 9112 §9.6).
+        if halfClose { try stream.closeWrite() }
+    }
+
+    /// Reads and parses the response head.
+    ///
+    /// - Parameter allowHTTP09: take a reply without a status line as an HTTP/0.9 body (curl's `--http0.9`);
+    ///   otherwise it is refused, being indistinguishable from a misbehaving server.
+    /// - Throws: ``ClientError/emptyReply`` when the server closed without a byte, ``ClientError/badResponse(_:)``
+    ///   for a malformed or unfinished head, ``ClientError/noStatusLine``, ``ClientError/badFraming(_:)`` for a
+    ///   `Content-Length` that cannot be trusted, and what the stream throws.
+    public func readHead(allowHTTP09: Bool = false) throws(ClientError) -> HTTPResponseHead {
+        let parser = HTTPResponseParser()
+        var received: [UInt8] = []
+        while true {
+            let count = try stream.read(into: buffer, deadline: deadline)
+            if count == 0 {
+                if received.isEmpty { throw .emptyReply }
+                throw .badResponse("connection closed inside the response head")
+            }
+            received += UnsafeRawBufferPointer(rebasing: buffer[..<count])
+            let parsed: (head: HTTPResponseHead, headLength: Int)?
+            do {
+                parsed = try parser.parse(received)
+            } catch .noStatusLine {
+                guard allowHTTP09 else { throw .noStatusLine }
+                let head = HTTPResponseHead(version: HTTPVersion(major: 0, minor: 9), status: .ok)
+                return try start(head, received, headLength: 0, http09: true)
+            } catch {
+                throw .badResponse(error.description)
+            }
+            if let (head, headLength) = parsed {
+                return try start(head, received, headLength: headLength, http09: false)
+            }
+        }
+    }
+
+    /// Records `head` and keeps the body bytes that came with it.
+    private func start(
+        _ head: HTTPResponseHead,
+        _ received: [UInt8],
+        headLength: Int,
+        http09: Bool
+    ) throws(ClientError) -> HTTPResponseHead {
+        self.head = head
+        headBytes = headLength
+        isHTTP09 = http09
+        leftover = Array(received[headLength...])
+        if isHTTP09 {
+            framing = .untilClose
+        } else {
+            do {
+                framing = try BodyFraming(response: head, requestMethod: requestMethod)
+            } catch {
+                throw .badFraming(error)
+            }
+        }
+        isBodyComplete = framing == .none || framing == .length(0)
+        return head
+    }
+
+    /// Reads the next body bytes into `output`.
+    ///
+    /// - Returns: how many bytes were written to the start of `output`; 0 once the body is complete (and
+    ///   after that). Bytes past a `Content-Length` or the last chunk are not part of the response and are
+    ///   never handed out.
+    /// - Throws: ``ClientError/cutBody(received:expected:)`` when the stream ends before the body does,
+    ///   ``ClientError/badFraming(_:)`` for broken chunks, and what the stream throws.
+    public func readBody(into output: UnsafeMutableRawBufferPointer) throws(ClientError) -> Int {
+        precondition(head != nil, "readBody before readHead")
+        precondition(!output.isEmpty, "readBody into an empty buffer")
+        guard !isBodyComplete else { return 0 }
+        let count: Int
+        switch framing {
+        case .none:
+            count = 0
+        case .length(let length):
+            let wanted = Int(min(Int64(output.count), length - bodyBytesReceived))
+            count = try receive(into: UnsafeMutableRawBufferPointer(rebasing: output[..<wanted]))
+            if count == 0 { throw .cutBody(received: bodyBytesReceived, expected: length) }
+            if bodyBytesReceived + Int64(count) == length { isBodyComplete = true }
+        case .untilClose:
+            count = try receive(into: output)
+        case .chunked:
+            count = try readChunkData(into: output)
+        }
+        if count == 0 { isBodyComplete = true }
+        bodyBytesReceived += Int64(count)
+        return count
+    }
+
+    /// Decodes chunked framing from the receive buffer until some chunk data lands in `output` or the last
+    /// chunk has been read (0).
+    private func readChunkData(into output: UnsafeMutableRawBufferPointer) throws(ClientError) -> Int {
+        while !chunked.isComplete {
+            if window.isEmpty {
+                let count = try receive(into: buffer)
+                if count == 0 { throw .cutBody(received: bodyBytesReceived, expected: nil) }
+                window = 0..<count
+            }
+            // At most output.count bytes of input, so the data found in them always fits.
+            let input = UnsafeRawBufferPointer(rebasing: buffer[window.prefix(output.count)])
+            let consumed: Int
+            let data: Range<Int>
+            do { (consumed, data) = try chunked.decode(input) } catch { throw .badFraming(error) }
+            window = (window.lowerBound + consumed)..<window.upperBound
+            if !data.isEmpty {
+                output.copyMemory(from: UnsafeRawBufferPointer(rebasing: input[data]))
+                return data.count
+            }
+        }
+        return 0
+    }
+
+    /// Hands out the leftover bytes that came with the head first, then reads the stream.
+    private func receive(into output: UnsafeMutableRawBufferPointer) throws(ClientError) -> Int {
+        guard leftoverStart == leftover.count else {
+            let count = min(output.count, leftover.count - leftoverStart)
+            leftover.withUnsafeBytes { bytes in
+                output.copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: bytes[leftoverStart..<(leftoverStart + count)])
+                )
+            }
+            leftoverStart += count
+            return count
+        }
+        return try stream.read(into: output, deadline: deadline)
+    }
+
+    /// Reads the whole body into an array.
+    ///
+    /// - Parameter limit: the most bytes to hold; a longer body throws ``ClientError/bodyTooLarge(_:)``.
+    public func readWholeBody(limit: Int = .max) throws(ClientError) -> [UInt8] {
+        var body: [UInt8] = []
+        if let expected = expectedBodyBytes { body.reserveCapacity(Int(min(expected, Int64(min(limit, 1 << 24))))) }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        defer { chunk.deallocate() }
+        while true {
+            let count = try readBody(into: chunk)
+            if count == 0 { return body }
+            guard body.count + count <= limit else { throw .bodyTooLarge(limit) }
+            body += UnsafeRawBufferPointer(rebasing: chunk[..<count])
+        }
+    }
+}
