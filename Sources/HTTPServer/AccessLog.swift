@@ -59,8 +59,13 @@ public final class AccessLog: Sendable {
         return true
     }
 
-    /// Writes the line for one response.
-    public func record(
+    /// Writes one finished line (``line(client:user:request:rawRequestLine:status:bytesSent:now:)``).
+    public func write(_ line: String) {
+        output.withLock { $0?.write(line) }
+    }
+
+    /// The Combined Log Format line for one response, line end included.
+    public static func line(
         client: String,
         user: String? = nil,
         request: HTTPRequest?,
@@ -68,7 +73,7 @@ public final class AccessLog: Sendable {
         status: Int,
         bytesSent: Int64,
         now: Int64
-    ) {
+    ) -> String {
         var line = client
         // CLF's third field is the authenticated user (RFC 7617); escaped like every request-borne value.
         line += " - " + (user.map { $0.isEmpty ? "-" : Self.escape($0) } ?? "-")
@@ -77,7 +82,7 @@ public final class AccessLog: Sendable {
         line += "\" \(status) \(bytesSent) \""
         line += Self.escape(request?.headers["Referer"] ?? "-") + "\" \""
         line += Self.escape(request?.headers["User-Agent"] ?? "-") + "\"\n"
-        output.withLock { $0?.write(line) }
+        return line
     }
 
     /// `10/Oct/2000:13:55:36 +0000`.

@@ -2,8 +2,9 @@ import HTTPCore
 import Sockets
 import System
 
-/// One client connection and where it stands, as darkhttpd keeps it: a small state machine
-/// that an ``EventLoop`` advances whenever the socket is ready or a deadline passes.
+/// One client connection and where it stands, as darkhttpd keeps it: a small state machine that owns
+/// its transitions. The ``EventLoop`` tells it what happened (readable, writable, deadline passed) and
+/// does what the returned ``Action`` says: watch the socket for something, or close it.
 ///
 /// reading head → sending (head, then body) → lingering close → closed. Every step is
 /// non-blocking; EAGAIN parks the connection until epoll says it is ready again.
@@ -18,59 +19,196 @@ final class Connection {
         case lingering
     }
 
-    /// What the connection waits for next.
-    enum Next {
-        case read, write, close
+    /// What the loop does with the connection after a step. Until when it may wait is ``deadline``.
+    enum Action: Equatable {
+        /// Watch the socket for readable (`.readable`) or writable (`.writable`).
+        case wait(Epoll.Events)
+        /// Close it: the connection has logged what it had to (``close()``).
+        case close
     }
+
+    /// What the connections of one loop share: the handler, the rules, the log, one receive buffer.
+    final class Context {
+        let handler: StaticFileHandler
+        /// Basic authentication, when on: checked after the head parses, before the handler.
+        let auth: BasicAuth?
+        let limits: HTTPParserLimits
+        /// How long a client may take to send its head, and how long a send may stall.
+        let timeoutMilliseconds: Int64
+        let log: ServerLog
+        /// One receive buffer for the whole loop: most heads are parsed straight out of it.
+        var scratch = [UInt8](repeating: 0, count: 16384)
+
+        init(handler: StaticFileHandler, configuration: ServerConfiguration, log: ServerLog) {
+            self.handler = handler
+            self.auth = configuration.auth
+            self.limits = configuration.limits
+            let (seconds, attoseconds) = configuration.timeout.components
+            self.timeoutMilliseconds = max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+            self.log = log
+        }
+    }
+
+    /// How long a lingering close waits for the client's EOF.
+    static let lingerMilliseconds: Int64 = 2000
+    /// Files up to this size are sent from memory; larger ones with sendfile(2).
+    static let smallFileLimit: Int64 = 16384
 
     let socket: Socket
     /// The loop's name for this connection: its epoll registrations carry it (``TokenTable``).
     let token: UInt64
     let peer: SocketAddress
-    var state = State.readingHead
-    /// Monotonic milliseconds after which ``EventLoop`` times the current state out.
-    var deadline: Int64
+    private let context: Context
+    private(set) var state = State.readingHead
+    /// Monotonic milliseconds after which ``onDeadline(now:)`` is due.
+    private(set) var deadline: Int64
     /// What the socket is registered for in the loop's epoll set; `nil` while not registered.
     var registered: Epoll.Events?
 
-    /// The request bytes received so far (the head, and whatever followed it).
-    var received: [UInt8] = []
-    var request: HTTPRequest?
+    private var head: RequestHeadReader
+    private var request: HTTPRequest?
     /// Whether the client may still send bytes we will not read: then closing at once could turn
     /// our FIN into a reset that destroys the response (RFC 9112 §9.6), so the close lingers.
-    var mayHaveUnreadInput = true
+    private var mayHaveUnreadInput = true
+    /// The user that Basic authentication let in, for the access log's third field.
+    private var user: String?
 
     // The response being sent.
-    var status = 0
-    var head: [UInt8] = []
-    var headSent = 0
-    var body: [UInt8] = []
-    var bodyOffset = 0
-    var file: OpenFile?
-    var fileStart: Int64 = 0
-    var fileOffset: Int64 = 0
-    var fileEnd: Int64 = 0
+    private var status = 0
+    private var headBytes: [UInt8] = []
+    private var headSent = 0
+    private var body: [UInt8] = []
+    private var bodyOffset = 0
+    private var file: OpenFile?
+    private var fileStart: Int64 = 0
+    private var fileOffset: Int64 = 0
+    private var fileEnd: Int64 = 0
     /// Body bytes that really went out: what the access log reports.
-    var bodySent: Int64 = 0
-    var logged = false
-    /// The user that Basic authentication let in, for the access log's third field.
-    var user: String?
+    private var bodySent: Int64 = 0
+    private var logged = false
 
-    init(socket: Socket, peer: SocketAddress, token: UInt64, deadline: Int64) {
+    init(socket: Socket, peer: SocketAddress, token: UInt64, context: Context, now: Int64) {
         self.socket = socket
         self.token = token
         self.peer = peer
-        self.deadline = deadline
+        self.context = context
+        self.head = RequestHeadReader(limits: context.limits)
+        self.deadline = now + context.timeoutMilliseconds
     }
 
-    /// Whether head or in-memory body bytes are still to be sent.
-    var hasBytesToSend: Bool { headSent < head.count || bodyOffset < body.count }
+    /// Whether nothing at all was received yet: an idle connection a stopping server may just close.
+    var isIdle: Bool { state == .readingHead && head.isEmpty }
 
-    /// Takes over `plan`: the head (unless HTTP/0.9) and where the body comes from.
-    func load(_ plan: ResponsePlan) {
+    // MARK: Transitions
+
+    /// The socket is readable, or in error: read the head, or drain a lingering close. A connection that is
+    /// sending watches writable only, so here it only meets an error, which its next send reports.
+    func onReadable(now: Int64) -> Action {
+        switch state {
+        case .readingHead: return readHead(now: now)
+        case .sending: return send(now: now)
+        case .lingering: return drain()
+        }
+    }
+
+    /// The socket is writable: send what it takes. Other states never watch writable; a stale event is
+    /// taken as readable, which every step tolerates.
+    func onWritable(now: Int64) -> Action {
+        state == .sending ? send(now: now) : onReadable(now: now)
+    }
+
+    /// ``deadline`` has passed.
+    func onDeadline(now: Int64) -> Action {
+        switch state {
+        case .readingHead:
+            // Nothing at all: close silently. Part of a head: 408 (RFC 9110 §15.5.9), then close.
+            if head.isEmpty { return .close }
+            mayHaveUnreadInput = true
+            let error = HTTPParseError(.requestTimeout, "request head not received in time")
+            return start(context.handler.respond(to: error, now: WallClock.secondsSinceEpoch()), now: now)
+        case .sending:
+            // The client stopped reading for a whole timeout: give up on it.
+            record()
+            return .close
+        case .lingering:
+            return .close
+        }
+    }
+
+    /// Closes the socket and any file still open; a response cut short is logged with what went out.
+    func close() {
+        if state == .sending { record() }
+        file?.close()
+        file = nil
+        socket.close()  // close(2) also takes the descriptor out of the epoll set (epoll(7)).
+    }
+
+    // MARK: Reading the head
+
+    private func readHead(now: Int64) -> Action {
+        for _ in 0..<8 {
+            let result: IOResult
+            do {
+                result = try context.scratch.withUnsafeMutableBytes { try socket.receive(into: $0) }
+            } catch {
+                return .close  // A reset before any request: nothing to answer, nothing to log.
+            }
+            switch result {
+            case .wouldBlock:
+                return .wait(.readable)
+            case .processed(0):
+                // EOF. A client that sent nothing just goes; half a head can never complete.
+                guard let error = head.endOfInput() else { return .close }
+                return start(context.handler.respond(to: error, now: WallClock.secondsSinceEpoch()), now: now)
+            case .processed(let count):
+                switch head.append(context.scratch[..<count]) {
+                case .incomplete:
+                    continue
+                case .failed(let error):
+                    return start(context.handler.respond(to: error, now: WallClock.secondsSinceEpoch()), now: now)
+                case .complete(let request, let mayHaveUnreadInput):
+                    self.request = request
+                    self.mayHaveUnreadInput = mayHaveUnreadInput
+                    return start(respond(to: request), now: now)
+                }
+            }
+        }
+        return .wait(.readable)
+    }
+
+    /// The plan for a complete request: a 401 when authentication is on and refuses it, else the handler's.
+    private func respond(to request: HTTPRequest) -> ResponsePlan {
+        if let auth = context.auth {
+            switch auth.decide(authorization: request.headers["Authorization"]) {
+            case .allowed(let user):
+                self.user = user
+            case .denied:
+                return context.handler.unauthorized(
+                    request,
+                    challenge: auth.challenge,
+                    now: WallClock.secondsSinceEpoch()
+                )
+            }
+        }
+        return context.handler.respond(to: request, now: WallClock.secondsSinceEpoch())
+    }
+
+    // MARK: Sending
+
+    /// Takes over `plan` (the head unless HTTP/0.9, and where the body comes from) and starts sending.
+    private func start(_ plan: ResponsePlan, now: Int64) -> Action {
+        load(plan)
+        deadline = now + context.timeoutMilliseconds
+        // Corked, the tail of a file body waits in our send queue until the close (tcp(7) TCP_CORK), so a
+        // reset after a failed identity check (send) still keeps a fast client from reading a whole body.
+        if file != nil { try? socket.setCork(true) }
+        return send(now: now)
+    }
+
+    private func load(_ plan: ResponsePlan) {
         state = .sending
         status = plan.status.code
-        head = plan.sendsHead ? plan.head.serialized() : []
+        headBytes = plan.sendsHead ? plan.head.serialized() : []
         switch plan.body {
         case .none: break
         case .bytes(let bytes): body = bytes
@@ -81,21 +219,19 @@ final class Connection {
                 openFile.close()
                 body = bytes
             } else {
-                file = openFile
-                fileStart = offset
-                fileOffset = offset
-                fileEnd = offset + length
+                sendFile(openFile, offset: offset, length: length)
             }
         case .file(let openFile, let offset, let length):
-            file = openFile
-            fileStart = offset
-            fileOffset = offset
-            fileEnd = offset + length
+            sendFile(openFile, offset: offset, length: length)
         }
     }
 
-    /// Files up to this size are sent from memory; larger ones with sendfile(2).
-    static let smallFileLimit: Int64 = 16384
+    private func sendFile(_ openFile: OpenFile, offset: Int64, length: Int64) {
+        file = openFile
+        fileStart = offset
+        fileOffset = offset
+        fileEnd = offset + length
+    }
 
     /// Reads `length` bytes at `offset`; `nil` on error, or when the file is no longer the version the plan
     /// was built from (the bytes may mix two versions): the sendfile path then sees the change and resets.
@@ -121,36 +257,142 @@ final class Connection {
         return bytes
     }
 
-    /// Whether the file being sent is no longer the version the head described (rewritten in place,
-    /// truncated or grown since the plan's `fstat`): the bytes sent may then be a mix of two versions.
-    /// A file deleted or renamed meanwhile is unchanged: the open descriptor still reads the old one.
-    func fileChanged() -> Bool {
-        guard let file, let promised = file.firstStatus, let now = try? file.status() else { return false }
-        return FileVersion(now) != FileVersion(promised)
+    /// Sends what the socket takes now: head and in-memory body in one gathered send, then the file
+    /// with sendfile(2). A bounded number of calls per wake-up keeps one fast reader from starving others.
+    private func send(now: Int64) -> Action {
+        do {
+            for _ in 0..<16 {
+                if headSent < headBytes.count || bodyOffset < body.count {
+                    let result = try headBytes.withUnsafeBytes { head in
+                        try body.withUnsafeBytes { body in
+                            try socket.send(
+                                UnsafeRawBufferPointer(rebasing: head[headSent...]),
+                                UnsafeRawBufferPointer(rebasing: body[bodyOffset...]),
+                                more: file != nil
+                            )
+                        }
+                    }
+                    guard case .processed(let count) = result else { return .wait(.writable) }
+                    advance(sent: count)
+                } else if let file, fileOffset < fileEnd {
+                    // sendfile(2) reads the file as it is now: a rewrite since the last call would splice
+                    // another version's bytes into this body at the promised length. Stop at once.
+                    if fileOffset > fileStart && fileChanged() { return resetForChangedFile() }
+                    let want = Int(min(fileEnd - fileOffset, 1 << 30))
+                    let result = try socket.sendFile(file, offset: fileOffset, count: want)
+                    guard case .processed(let count) = result else { return .wait(.writable) }
+                    if count == 0 {
+                        // The file shrank since it was opened: stop here; the identity check below resets
+                        // the connection, and even a FIN would leave the body short of its Content-Length.
+                        fileEnd = fileOffset
+                        continue
+                    }
+                    fileOffset += Int64(count)
+                    bodySent += Int64(count)
+                } else {
+                    // The whole body is queued, its corked tail not yet on the wire: one last fstat(2) tells
+                    // whether every byte came from the version the head promised.
+                    if file != nil && fileChanged() { return resetForChangedFile() }
+                    return finish(now: now)
+                }
+                deadline = now + context.timeoutMilliseconds
+            }
+            return .wait(.writable)
+        } catch {
+            // EPIPE/ECONNRESET: the client is gone. The log line shows how much of the body it got.
+            record()
+            return .close
+        }
     }
 
     /// Counts `count` bytes taken by a gathered send of the head's rest and then the body's rest.
-    func advance(sent count: Int) {
-        let fromHead = min(count, head.count - headSent)
+    private func advance(sent count: Int) {
+        let fromHead = min(count, headBytes.count - headSent)
         headSent += fromHead
         bodyOffset += count - fromHead
         bodySent += Int64(count - fromHead)
     }
 
+    /// Whether the file being sent is no longer the version the head described (rewritten in place,
+    /// truncated or grown since the plan's `fstat`): the bytes sent may then be a mix of two versions.
+    /// A file deleted or renamed meanwhile is unchanged: the open descriptor still reads the old one.
+    private func fileChanged() -> Bool {
+        guard let file, let promised = file.firstStatus, let now = try? file.status() else { return false }
+        return FileVersion(now) != FileVersion(promised)
+    }
+
+    /// The file changed under a response: a clean close would let the client take a mix of two versions
+    /// for the file, so close with a reset instead (`SO_LINGER` 0: RST, unsent bytes dropped; socket(7)).
+    /// The client sees an error, never a complete-looking body; the access log shows the bytes that went out.
+    private func resetForChangedFile() -> Action {
+        let target = AccessLog.escape(request?.target ?? "?")
+        context.log.warning("\(target) changed while being sent to \(peer.host); connection reset")
+        try? socket.setResetOnClose()
+        record()
+        return .close
+    }
+
+    /// The response is out: log it, then close, lingering if the client may still be sending.
+    private func finish(now: Int64) -> Action {
+        record()
+        releaseResponse()
+        guard mayHaveUnreadInput else { return .close }
+        // Lingering close: FIN first, then read and discard until the client's EOF, so unread input
+        // never makes close(2) send a reset that destroys the response in flight (RFC 9112 §9.6).
+        try? socket.shutdown(.write)
+        state = .lingering
+        deadline = now + Self.lingerMilliseconds
+        return drain()
+    }
+
     /// Releases the response's memory and file as soon as it is sent, before a lingering close.
-    func releaseResponse() {
+    private func releaseResponse() {
         file?.close()
         file = nil
-        head = []
+        headBytes = []
         body = []
         headSent = 0
         bodyOffset = 0
     }
 
-    /// Closes the socket and any file still open.
-    func close() {
-        file?.close()
-        file = nil
-        socket.close()
+    // MARK: Lingering close
+
+    private func drain() -> Action {
+        for _ in 0..<16 {
+            let result = try? context.scratch.withUnsafeMutableBytes { try socket.receive(into: $0) }
+            switch result {
+            case .wouldBlock: return .wait(.readable)
+            case .processed(let count) where count > 0: continue
+            default: return .close  // EOF or reset: nothing left to protect.
+            }
+        }
+        return .wait(.readable)
+    }
+
+    // MARK: Access log
+
+    /// Writes the access-log line once: at the end of the response, or when it is cut short.
+    private func record() {
+        guard !logged else { return }
+        logged = true
+        // Building a line nobody reads costs more than the rest of a small request.
+        guard let access = context.log.access else { return }
+        access(
+            AccessLog.line(
+                client: peer.host,
+                user: user,
+                request: request,
+                rawRequestLine: request == nil ? Self.firstLine(head.received) : nil,
+                status: status,
+                bytesSent: bodySent,
+                now: WallClock.secondsSinceEpoch()
+            )
+        )
+    }
+
+    /// The first line of what a client sent, for the log when its head could not be parsed.
+    static func firstLine(_ bytes: [UInt8]) -> String {
+        let line = bytes.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
+        return String(latin1: line.prefix(1024))
     }
 }

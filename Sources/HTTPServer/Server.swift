@@ -16,18 +16,15 @@ public final class Server: Sendable {
     /// The address it listens on; with port 0 this holds the port the kernel picked.
     public let localAddress: SocketAddress
     let handler: StaticFileHandler
+    /// The access log file, kept for SIGHUP's reopen whether or not lines go to it (``ServerConfiguration/log``).
     let accessLog: AccessLog
-    let listener: Socket
-    /// Wakes every loop when the server stops.
-    let notifier: EventNotifier
+    /// Warnings, errors and access lines, resolved: `access` is `nil` only when no line is wanted.
+    let log: ServerLog
+    /// The listener, the stop flag and the connection slots every loop shares.
+    let shared: SharedListener
     /// How long in-flight responses may take to finish after a stop.
     let gracePeriodMilliseconds: Int64 = 5000
-    private let stopping = Atomic<Bool>(false)
-    private let openConnections = Atomic<Int>(0)
     private let runningLoops = Atomic<Int>(0)
-    private let warned = Atomic<Bool>(false)
-    /// Guards the listener's shutdown (from any thread, on stop) against its close (at the end of `run`).
-    private let listenerOpen = Locked<Bool>(true)
 
     /// Why the server could not start.
     public struct StartError: Error, CustomStringConvertible {
@@ -59,6 +56,13 @@ public final class Server: Sendable {
         } catch {
             throw StartError(description: "cannot open access log: \(error)")
         }
+        var log = configuration.log
+        if log.access == nil && configuration.accessLog != .none {
+            let accessLog = self.accessLog
+            log.access = { accessLog.write($0) }
+        }
+        self.log = log
+        let notifier: EventNotifier
         do {
             notifier = try EventNotifier()
         } catch {
@@ -68,6 +72,7 @@ public final class Server: Sendable {
         // the listener, the epoll sets, the log and the standard streams. Beyond the hard limit,
         // accept(2) fails with EMFILE, which the loops survive by pausing.
         _ = try? ResourceLimits.raiseOpenFileLimit(to: configuration.maxConnections * 2 + 64)
+        let listener: Socket
         if let inherited {
             do {
                 // Inherited sockets may be blocking (systemd.socket(5) leaves O_NONBLOCK off by default);
@@ -81,6 +86,7 @@ public final class Server: Sendable {
         } else {
             (listener, localAddress) = try Self.listen(configuration)
         }
+        shared = SharedListener(listener: listener, notifier: notifier, maxConnections: configuration.maxConnections)
         if let account { try Self.dropPrivileges(to: account, root: configuration.root) }
     }
 
@@ -143,16 +149,20 @@ public final class Server: Sendable {
     /// The calling thread runs the first event loop; `workers - 1` more threads run the others.
     /// - Throws: ``SystemError`` when an epoll set or a thread cannot be created.
     public func run(stopOnSignals: Bool = false) throws {
-        defer {
-            listenerOpen.withLock { open in
-                open = false
-                listener.close()
-            }
-        }
+        defer { shared.closeListener() }
         let count = max(1, configuration.workers)
         var loops: [EventLoop] = []
         do {
-            for _ in 0..<count { loops.append(try EventLoop(server: self, stopOnSignals: stopOnSignals)) }
+            let context = EventLoop.Context(
+                configuration: configuration,
+                handler: handler,
+                log: log,
+                accessLog: accessLog,
+                gracePeriodMilliseconds: gracePeriodMilliseconds
+            )
+            for _ in 0..<count {
+                loops.append(try EventLoop(context: context, shared: shared, stopOnSignals: stopOnSignals))
+            }
             for loop in loops.dropFirst() {
                 runningLoops.add(1, ordering: .sequentiallyConsistent)
                 let server = self
@@ -184,40 +194,5 @@ public final class Server: Sendable {
     }
 
     /// Asks ``run(stopOnSignals:)`` to stop accepting, finish what is in flight and return.
-    public func stop() {
-        guard !stopping.exchange(true, ordering: .sequentiallyConsistent) else { return }
-        // shutdown(SHUT_RD) on a listening socket takes it out of the LISTEN state on Linux (tcp_disconnect):
-        // queued connections are reset and new ones refused at once, instead of waiting in the backlog
-        // for an accept that will never come. The port stays ours until the socket is closed.
-        listenerOpen.withLock { open in
-            if open { try? listener.shutdown(.read) }
-        }
-        notifier.notify()
-    }
-
-    var isStopping: Bool { stopping.load(ordering: .relaxed) }
-
-    /// Takes one of the `maxConnections` slots; `false` when all are taken.
-    func reserveConnectionSlot() -> Bool {
-        if openConnections.add(1, ordering: .relaxed).newValue <= configuration.maxConnections { return true }
-        openConnections.subtract(1, ordering: .relaxed)
-        return false
-    }
-
-    func releaseConnectionSlot() {
-        openConnections.subtract(1, ordering: .relaxed)
-    }
-
-    var hasRoomForConnection: Bool { openConnections.load(ordering: .relaxed) < configuration.maxConnections }
-
-    /// Writes a warning to standard error the first time only, so a condition that lasts cannot flood it.
-    func warnOnce(_ message: String) {
-        guard !warned.exchange(true, ordering: .relaxed) else { return }
-        OutputFile.standardError.write("http-serve: warning: \(message)\n")
-    }
-
-    static func firstLine(_ bytes: [UInt8]) -> String {
-        let line = bytes.prefix { $0 != UInt8(ascii: "\n") && $0 != UInt8(ascii: "\r") }
-        return String(latin1: line.prefix(1024))
-    }
+    public func stop() { shared.stop() }
 }

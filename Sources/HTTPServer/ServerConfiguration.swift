@@ -35,6 +35,8 @@ public struct ServerConfiguration: Sendable {
 
     /// Basic authentication: when set, every request needs valid credentials or gets 401.
     public var auth: BasicAuth? = nil
+    /// Where warnings, errors and (unless it leaves them to ``accessLog``) access-log lines go.
+    public var log = ServerLog.standard
 
     /// The user (name or number) to run as once the port is bound and the log is open (`--user`); needs root.
     /// `nil` keeps the user that started the server.

@@ -40,15 +40,6 @@ public struct FileStatus: Equatable, Sendable {
         self.permissions = permissions
     }
 
-    /// Whether `other` describes the same version of the same file: same device and inode, same size,
-    /// same modification time to the nanosecond. Writing to a file in place changes its mtime (write(2)
-    /// updates it before copying; Linux 6.13+ gives it a fine-grained value after a stat has looked).
-    public func isSameVersion(as other: FileStatus) -> Bool {
-        device == other.device && inode == other.inode && size == other.size
-            && modificationSeconds == other.modificationSeconds
-            && modificationNanoseconds == other.modificationNanoseconds
-    }
-
     init(_ raw: stat) {
         switch raw.st_mode & S_IFMT {
         case S_IFREG: kind = .regular
