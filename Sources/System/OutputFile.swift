@@ -94,6 +94,11 @@ public final class OutputFile: @unchecked Sendable {
     /// Whether the descriptor is a terminal (`isatty(3)`).
     public var isTerminal: Bool { isatty(descriptor) == 1 }
 
+    /// The width in columns of the terminal this writes to, or `nil` if it is not a terminal.
+    ///
+    /// The corresponding C call is `ioctl(2)` with `TIOCGWINSZ`.
+    public var terminalColumns: Int? { Terminal.columns(of: descriptor) }
+
     /// Closes an owned descriptor; borrowed streams stay open.
     public func close() {
         guard owned else { return }

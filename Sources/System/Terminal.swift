@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// The controlling terminal's properties, for progress output.
+/// Terminal properties of a raw descriptor. Prefer ``OutputFile/isTerminal`` and ``OutputFile/terminalColumns``,
+/// which never hand out a descriptor.
 public enum Terminal {
     /// The width in columns of the terminal on `descriptor`, or `nil` if it is not a terminal.
     ///
@@ -12,9 +13,4 @@ public enum Terminal {
         guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
         return Int(size.ws_col)
     }
-
-    /// Whether `descriptor` is a terminal.
-    ///
-    /// The corresponding C function is `isatty(3)`.
-    public static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Fetch
 import HTTPCore
-import System
 
 @main
 struct FetchCommand: ParsableCommand {
@@ -91,7 +90,7 @@ struct FetchCommand: ParsableCommand {
         var feedback = Feedback()
         feedback.verbose = verbose
         feedback.warnings = !silent
-        feedback.progress = !silent && !verbose && target != .standardOutput && Terminal.isTerminal(2)
+        feedback.progress = !silent && !verbose && target != .standardOutput && OutputFile.standardError.isTerminal
         var (info, error): (TransferInfo, FetchError?)
         do {
             (info, error) = Fetcher(options: try makeOptions(), feedback: feedback).run(url: url, output: target)

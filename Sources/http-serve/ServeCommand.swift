@@ -1,7 +1,6 @@
 import ArgumentParser
 import HTTPCore
 import HTTPServer
-import System
 
 @main
 struct ServeCommand: ParsableCommand {
@@ -75,29 +74,6 @@ struct ServeCommand: ParsableCommand {
         }
     }
 
-    /// The Basic authentication table from --auth and --auth-file; `nil` when neither is given.
-    func makeAuth() throws -> BasicAuth? {
-        guard auth != nil || authFile != nil else { return nil }
-        var users: [String: BasicAuth.Secret] = [:]
-        if let authFile {
-            let text: String
-            do {
-                let file = try OpenFile.open(FilePath(authFile))
-                defer { file.close() }
-                text = String(decoding: try file.readAll(), as: UTF8.self)
-            } catch {
-                throw BasicAuth.ConfigurationError(description: "--auth-file '\(authFile)': \(error)")
-            }
-            users = try BasicAuth.parseHtpasswd(text, file: authFile)
-        }
-        if let auth {
-            let (user, secret) = try BasicAuth.plainUser(auth)
-            users[user] = secret
-        }
-        let realm = authRealm ?? PasswordHash.hostName() ?? "http-serve"
-        return BasicAuth(realm: realm, users: users, crypt: { PasswordHash.crypt($0, setting: $1) })
-    }
-
     /// Passwords sent over plain HTTP to a non-loopback address travel in clear.
     func authWarning() -> String? {
         guard auth != nil || authFile != nil else { return nil }
@@ -127,12 +103,11 @@ struct ServeCommand: ParsableCommand {
     }
 
     func run() throws {
-        Signals.ignoreBrokenPipe()
-        Signals.installHandlers()
+        Server.installSignalHandlers()
         let server: Server
         do {
             var configuration = makeConfiguration()
-            configuration.auth = try makeAuth()
+            configuration.auth = try BasicAuth.make(plainUser: auth, htpasswdFile: authFile, realm: authRealm)
             server = try Server(configuration: configuration, listener: try Server.takeActivatedListener())
         } catch {
             OutputFile.standardError.write("http-serve: error: \(error)\n")
