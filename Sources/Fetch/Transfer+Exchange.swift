@@ -94,7 +94,9 @@ extension Transfer {
             case .continuationRefused(let why):
                 note("cannot append: \(why)")
             default:
-                if continuing != nil { note("appended the matching 206: \(writer.wireBytes) body bytes in all") }
+                if continuing != nil, case .body = ending {
+                    note("appended the matching 206: \(writer.wireBytes) body bytes in all")
+                }
                 return (ending, writer)
             }
             guard destination.rewind() else {

@@ -44,8 +44,9 @@ public struct ClientOptions: Sendable {
     public var allowHTTP09: Bool = false
     /// Send every request to this HTTP proxy, in absolute form (RFC 9112 §3.2.2).
     public var proxy: HTTPURL? = nil
-    /// The size of the receive buffer: one `recv` reads at most this much.
-    public var receiveBufferSize: Int = 256 * 1024
+    /// The size of the exchange's own receive buffer, for the head and chunked framing: one read of those takes
+    /// at most this much. A body delimited by its length or the close is read straight into the caller's buffer.
+    public var receiveBufferSize: Int = 64 * 1024
 
     /// The defaults: any family, 300 s connect timeout (curl's), half-close on, no proxy.
     public init() {}

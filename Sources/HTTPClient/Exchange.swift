@@ -47,7 +47,7 @@ public final class Exchange {
     /// - Parameters:
     ///   - deadline: when the exchange must be over (`--max-time`); `nil` for no limit beyond the stream's own.
     ///   - bufferSize: the receive buffer: one read of the head or of chunked framing takes at most this much.
-    public init(stream: any ByteStream, deadline: ContinuousClock.Instant? = nil, bufferSize: Int = 256 * 1024) {
+    public init(stream: any ByteStream, deadline: ContinuousClock.Instant? = nil, bufferSize: Int = 64 * 1024) {
         self.stream = stream
         self.deadline = deadline
         buffer = .allocate(byteCount: max(4096, bufferSize), alignment: 16)
