@@ -54,15 +54,24 @@ let package = Package(
         .executableTarget(name: "fuzz-response-parser", dependencies: ["FuzzChecks"]),
         .executableTarget(name: "fuzz-gzip-decoder", dependencies: ["FuzzChecks"]),
         .testTarget(name: "FuzzChecksTests", dependencies: ["FuzzChecks"]),
-        .testTarget(name: "SystemTests", dependencies: ["System"]),
-        .testTarget(name: "SocketsTests", dependencies: ["Sockets", "System"]),
+        // What the tests share: the temporary tree, a raw socket client, and `withServer` on the public TestServer.
+        // Each test target depends on what it tests plus TestSupport.
+        .target(
+            name: "TestSupport",
+            dependencies: ["HTTPServer", "HTTPCore", "Sockets", "System"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "SystemTests", dependencies: ["System", "TestSupport"]),
+        .testTarget(name: "SocketsTests", dependencies: ["Sockets", "System", "TestSupport"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
         .testTarget(name: "TLSTests", dependencies: ["TLS"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], exclude: ["Fixtures"]),
         .testTarget(
             name: "HTTPServerTests",
-            dependencies: ["HTTPServer", "HTTPClient", "Fetch", "Sockets", "System", "Gzip"]
+            dependencies: ["HTTPServer", "HTTPCore", "Gzip", "Sockets", "System", "TestSupport"]
         ),
+        // TestServer and Client.fetch together, as the README's Embedding section shows another package using them.
+        .testTarget(name: "EmbeddingTests", dependencies: ["HTTPServer", "HTTPClient", "TestSupport"]),
         .testTarget(
             name: "HTTPClientTests",
             dependencies: ["HTTPClient", "Fetch", "HTTPServer", "Sockets", "System", "Gzip"]

@@ -1,5 +1,5 @@
-import Fetch
 import System
+import TestSupport
 import Testing
 
 @testable import HTTPServer
@@ -22,8 +22,8 @@ import Testing
         )
     }
 
-    /// The client's encoding of the field: the server must accept what http-fetch sends.
-    func basic(_ pair: String) -> String { RequestPolicy.basicAuthorization(pair) }
+    /// The field a client sends (RFC 7617 §2): `Basic ` and the base64 of USER:PASSWORD in UTF-8.
+    func basic(_ pair: String) -> String { "Basic " + base64(Array(pair.utf8)) }
 
     @Test func rightPasswords_areAllowed_withTheUser() {
         let fake = FakeCrypt()
@@ -31,7 +31,7 @@ import Testing
         #expect(auth(fake).decide(authorization: basic("carol:pa:ss")) == .allowed(user: "carol"))
         // RFC 9110 §11.1: the scheme is case-insensitive.
         #expect(
-            auth(fake).decide(authorization: "bAsIc " + RequestPolicy.basicAuthorization("carol:pa:ss").dropFirst(6))
+            auth(fake).decide(authorization: "bAsIc " + basic("carol:pa:ss").dropFirst(6))
                 == .allowed(user: "carol")
         )
     }

@@ -2,6 +2,7 @@ import HTTPServer
 import Sockets
 import Synchronization
 import System
+import TestSupport
 import Testing
 
 extension TemporaryTree {
@@ -27,57 +28,6 @@ extension TemporaryTree {
     }
 }
 
-/// Starts a server with `configure` applied, for the duration of `body`.
-@discardableResult
-func withEngine<R>(
-    root: String,
-    _ configure: (inout ServerConfiguration) -> Void = { _ in },
-    _ body: (Server) throws -> R
-) throws -> R {
-    var configuration = ServerConfiguration()
-    configuration.root = root
-    configuration.port = 0
-    configuration.accessLog = .none
-    configure(&configuration)
-    let server = try Server(configuration: configuration)
-    try Threads.detach { try? server.run() }
-    defer { server.stop() }
-    return try body(server)
-}
-
-/// A raw client connection with blocking calls and deadlines.
-func connectClient(_ server: Server, receiveBuffer: Int? = nil) throws -> Socket {
-    let socket = try Socket(family: .ipv4)
-    if let receiveBuffer { try socket.setReceiveBufferSize(receiveBuffer) }
-    try socket.connect(to: server.localAddress, timeout: .seconds(5))
-    try socket.setTimeouts(receive: .seconds(10), send: .seconds(10))
-    return socket
-}
-
-/// Reads until EOF; `pause` is called between reads (a slow reader).
-func readToEnd(_ socket: Socket, chunk: Int = 65536, pause: (() -> Void)? = nil) throws -> [UInt8] {
-    var reply: [UInt8] = []
-    while true {
-        let bytes = try socket.receive(upTo: chunk)
-        if bytes.isEmpty { return reply }
-        reply += bytes
-        pause?()
-    }
-}
-
-/// Splits a reply at the end of its head.
-func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
-    let marker: [UInt8] = [13, 10, 13, 10]
-    var index = 0
-    while index + 4 <= reply.count {
-        if reply[index..<(index + 4)].elementsEqual(marker) {
-            return (String(decoding: reply[..<index], as: UTF8.self), reply[(index + 4)...])
-        }
-        index += 1
-    }
-    return (String(decoding: reply, as: UTF8.self), [])
-}
-
 @Suite(.serialized) struct EngineTests {
     static let bigSize = 50 << 20
 
@@ -91,7 +41,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     ) throws {
         let site = TemporaryTree()
         let expected = try site.makeFile("big.bin", size: Self.bigSize)
-        try withEngine(root: site.path, configure) { server in
+        try withServer(root: site.path, configure) { server in
             let client = try connectClient(server, receiveBuffer: receiveBuffer)
             defer { client.close() }
             try client.sendAll(Array(request.utf8))
@@ -131,7 +81,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
         let site = TemporaryTree()
         let expected = try site.makeFile("medium.bin", size: 2 << 20)
         try site.makeFile("small.bin", size: 1000)
-        try withEngine(root: site.path, { $0.workers = 1 }) { server in
+        try withServer(root: site.path, { $0.workers = 1 }) { server in
             let slow = try connectClient(server, receiveBuffer: 4096)
             defer { slow.close() }
             try slow.sendAll(Array("GET /medium.bin HTTP/1.0\r\n\r\n".utf8))
@@ -160,7 +110,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
         let site = TemporaryTree()
         try site.makeFile("big.bin", size: Self.bigSize)
         let log = site.path + "/access.log"
-        try withEngine(root: site.path, { $0.accessLog = .file(log) }) { server in
+        try withServer(root: site.path, { $0.accessLog = .file(log) }) { server in
             let client = try connectClient(server, receiveBuffer: 16384)
             try client.sendAll(Array("GET /big.bin HTTP/1.0\r\n\r\n".utf8))
             var received = 0
@@ -197,7 +147,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
         var files: [[UInt8]] = []
         for (index, size) in sizes.enumerated() { files.append(try site.makeFile("f\(index).bin", size: size)) }
         let contents = files
-        try withEngine(root: site.path) { server in
+        try withServer(root: site.path) { server in
             let good = Atomic<Int>(0)
             let finished = Atomic<Int>(0)
             for client in 0..<200 {
@@ -225,7 +175,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     }
 
     @Test func idleConnection_isClosedAfterTimeout_partialHeadGets408() throws {
-        try withEngine(root: wwwPath, { $0.timeout = .seconds(1) }) { server in
+        try withServer(root: wwwPath, { $0.timeout = .seconds(1) }) { server in
             let idle = try connectClient(server)
             defer { idle.close() }
             let partial = try connectClient(server)
@@ -244,7 +194,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     @Test func readerThatStopsMidBody_isClosedAfterTimeout() throws {
         let site = TemporaryTree()
         try site.makeFile("big.bin", size: Self.bigSize)
-        try withEngine(root: site.path, { $0.timeout = .seconds(1) }) { server in
+        try withServer(root: site.path, { $0.timeout = .seconds(1) }) { server in
             let client = try connectClient(server, receiveBuffer: 16384)
             defer { client.close() }
             try client.sendAll(Array("GET /big.bin HTTP/1.0\r\n\r\n".utf8))
@@ -256,7 +206,7 @@ func splitReply(_ reply: [UInt8]) -> (head: String, body: ArraySlice<UInt8>) {
     }
 
     @Test func atMaxConnections_stopsAccepting_untilASlotFrees() throws {
-        try withEngine(
+        try withServer(
             root: wwwPath,
             {
                 $0.maxConnections = 2

@@ -1,6 +1,7 @@
 import HTTPCore
 import HTTPServer
 import System
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -10,14 +11,12 @@ import Glibc
 /// `OpenFile.firstStatus` and ``FileVersion`` of a status: what the engine uses to notice a file
 /// rewritten in place while it sends it.
 @Suite struct FileVersionTests {
-    /// A fresh file under /tmp holding `contents`; the caller unlinks it.
-    func makeFile(_ contents: String) throws -> String {
-        var template = Array("/tmp/http10-version-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        try #require(fd >= 0)
-        _ = contents.withCString { write(fd, $0, strlen($0)) }
-        _ = Glibc.close(fd)
-        return template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    /// The folder the test's files live in, removed with them afterwards.
+    let tree = TemporaryTree()
+
+    /// A fresh file in the tree holding `contents` (and named after them).
+    func makeFile(_ contents: String) -> String {
+        tree.file(contents + ".txt", contents)
     }
 
     func overwrite(_ path: String, _ contents: String, flags: Int32 = O_WRONLY) {
@@ -27,8 +26,7 @@ import Glibc
     }
 
     @Test func firstStatus_isKeptAcrossLaterCalls() throws {
-        let path = try makeFile("one")
-        defer { unlink(path) }
+        let path = makeFile("one")
         let file = try OpenFile.open(FilePath(path))
         defer { file.close() }
         #expect(file.firstStatus == nil)
@@ -40,8 +38,7 @@ import Glibc
     }
 
     @Test func rewriteInPlace_sameSize_isAnotherVersion() throws {
-        let path = try makeFile("abc")
-        defer { unlink(path) }
+        let path = makeFile("abc")
         let file = try OpenFile.open(FilePath(path))
         defer { file.close() }
         let before = try file.status()
@@ -51,9 +48,8 @@ import Glibc
     }
 
     @Test func unlinkAndRenameOver_leaveTheOpenVersionAlone() throws {
-        let path = try makeFile("abc")
-        let other = try makeFile("other")
-        defer { unlink(path) }
+        let path = makeFile("abc")
+        let other = makeFile("other")
         let file = try OpenFile.open(FilePath(path))
         defer { file.close() }
         let before = try file.status()

@@ -2,6 +2,7 @@ import Gzip
 import HTTPCore
 import HTTPServer
 import System
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

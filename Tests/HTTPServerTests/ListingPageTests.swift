@@ -1,5 +1,6 @@
 import HTTPCore
 import HTTPServer
+import TestSupport
 import Testing
 
 /// What a person sees in a listing: human-readable sizes with the exact count in a tooltip, ISO 8601 dates,

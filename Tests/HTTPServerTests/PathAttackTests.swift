@@ -1,6 +1,7 @@
 import HTTPCore
 import HTTPServer
 import System
+import TestSupport
 import Testing
 
 /// Hostile targets against a real tree: a secret sits beside the root (and in a folder outside it that

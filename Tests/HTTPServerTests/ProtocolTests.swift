@@ -1,39 +1,8 @@
 import HTTPCore
 import HTTPServer
 import Sockets
+import TestSupport
 import Testing
-
-/// Starts a server on 127.0.0.1 port 0 with `configure` applied, for the duration of `body`.
-func withConfiguredServer<R>(
-    _ configure: (inout ServerConfiguration) -> Void,
-    _ body: (Server) throws -> R
-) throws -> R {
-    try withEngine(root: wwwPath, configure, body)
-}
-
-/// Sends `request` without half-closing, then reads until the server closes (or 10 s pass).
-func exchangeKeepingOpen(_ server: Server, _ request: [UInt8]) throws -> (reply: String, seconds: Double) {
-    let socket = try Socket(family: .ipv4)
-    defer { socket.close() }
-    try socket.connect(to: server.localAddress, timeout: .seconds(5))
-    try socket.setTimeouts(receive: .seconds(10), send: .seconds(10))
-    let start = ContinuousClock.now
-    if !request.isEmpty { try socket.sendAll(request) }
-    var reply: [UInt8] = []
-    while true {
-        let chunk = try socket.receive(upTo: 65536)
-        if chunk.isEmpty { break }
-        reply += chunk
-    }
-    let elapsed = ContinuousClock.now - start
-    return (String(latin1: reply), Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-}
-
-/// The status line of a reply.
-func statusLine(_ reply: String) -> String {
-    // "\r\n" is one Character in Swift: look at scalars.
-    String(String.UnicodeScalarView(reply.unicodeScalars.prefix { $0 != "\r" && $0 != "\n" }))
-}
 
 /// Wire-level rules that hold for any engine: versions, limits, timeouts, lingering close.
 @Suite struct ProtocolTests {
@@ -88,7 +57,7 @@ func statusLine(_ reply: String) -> String {
     }
 
     @Test func limits_give414And431_andTheServerKeepsServing() throws {
-        try withConfiguredServer({ $0.limits.maxRequestLineLength = 300 }) { server throws in
+        try withServer({ $0.limits.maxRequestLineLength = 300 }) { server throws in
             let long = "GET /" + String(repeating: "a", count: 400) + " HTTP/1.0\r\n\r\n"
             #expect(statusLine(try exchange(server, long)) == "HTTP/1.0 414 URI Too Long")
             let justFits = "GET /" + String(repeating: "a", count: 280) + " HTTP/1.0\r\n\r\n"
@@ -104,7 +73,7 @@ func statusLine(_ reply: String) -> String {
     }
 
     @Test func partialHead_gets408AfterTheTimeout_silentClientIsClosedQuietly() throws {
-        try withConfiguredServer({ $0.timeout = .seconds(1) }) { server throws in
+        try withServer({ $0.timeout = .seconds(1) }) { server throws in
             let (reply, seconds) = try exchangeKeepingOpen(server, Array("GET /hello.txt HTTP/1.0\r\nHost: x\r\n".utf8))
             #expect(statusLine(reply) == "HTTP/1.0 408 Request Timeout")
             #expect(reply.contains("\r\nContent-Type: text/html; charset=utf-8\r\n"))

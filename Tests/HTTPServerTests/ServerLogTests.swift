@@ -1,5 +1,6 @@
 import HTTPServer
 import System
+import TestSupport
 import Testing
 
 /// ``ServerLog`` is the one way the server reports: a test hands it closures and sees every message.
@@ -9,7 +10,7 @@ import Testing
         try site.makeFile("big.bin", size: 8 << 20)
         let warnings = Shared<[String]>([])
         let lines = Shared<[String]>([])
-        try withEngine(
+        try withServer(
             root: site.path,
             {
                 $0.sendBufferSize = 16384

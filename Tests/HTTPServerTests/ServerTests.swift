@@ -1,22 +1,9 @@
-import HTTPClient
 import HTTPCore
 import HTTPServer
 import Sockets
 import System
+import TestSupport
 import Testing
-
-/// The fixture site, found relative to this file.
-let wwwPath: String = {
-    var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)  // Tests/HTTPServerTests/ServerTests.swift
-    return parts.joined(separator: "/") + "/www"
-}()
-
-/// Starts a server on 127.0.0.1 port 0 for the duration of `body`.
-@discardableResult
-func withServer<R>(root: String = wwwPath, _ body: (Server) throws -> R) throws -> R {
-    try withEngine(root: root, { _ in }, body)
-}
 
 func readFile(_ path: String) throws -> [UInt8] {
     let file = try OpenFile.open(FilePath(path))
@@ -24,28 +11,11 @@ func readFile(_ path: String) throws -> [UInt8] {
     return try file.readAll()
 }
 
-/// Sends raw bytes, half-closes, and returns everything the server sent back.
-func exchange(_ server: Server, _ request: String) throws -> String {
-    let socket = try Socket(family: .ipv4)
-    defer { socket.close() }
-    try socket.connect(to: server.localAddress, timeout: .seconds(5))
-    try socket.setTimeouts(receive: .seconds(5), send: .seconds(5))
-    try socket.sendAll(request.latin1Bytes)
-    try socket.shutdown(.write)
-    var reply: [UInt8] = []
-    while true {
-        let chunk = try socket.receive(upTo: 65536)
-        if chunk.isEmpty { break }
-        reply += chunk
-    }
-    return String(latin1: reply)
-}
-
 @Suite struct ServerTests {
     @Test func get_index_returnsFileBytes() throws {
         try withServer { server throws in
             #expect(server.url.hasPrefix("http://127.0.0.1:"))
-            let (head, body) = try Client().get(server.url)
+            let (head, body) = try get(server, "/")
             #expect(head.status == .ok)
             #expect(head.version == .http1_0)
             #expect(head.headers["Content-Type"] == "text/html; charset=utf-8")
@@ -56,7 +26,7 @@ func exchange(_ server: Server, _ request: String) throws -> String {
 
     @Test func get_binaryFile_isByteIdentical() throws {
         try withServer { server throws in
-            let (head, body) = try Client().get(server.url + "logo.png")
+            let (head, body) = try get(server, "/logo.png")
             #expect(head.headers["Content-Type"] == "image/png")
             #expect(body == (try readFile(wwwPath + "/logo.png")))
         }

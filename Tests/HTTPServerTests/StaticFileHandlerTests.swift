@@ -1,6 +1,7 @@
 import HTTPCore
 import HTTPServer
 import Sockets
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

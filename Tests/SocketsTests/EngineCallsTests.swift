@@ -1,5 +1,6 @@
 import Sockets
 import System
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -7,13 +8,27 @@ import Glibc
 #endif
 
 @Suite struct EngineCallsTests {
-    @Test func epoll_reportsReadableWithItsToken_andNothingAfterRemove() throws {
+    /// Room for the events one `Epoll.wait` returns.
+    let eventBuffer = [Epoll.Event](repeating: Epoll.Event(), count: 8)
+
+    /// A new epoll set watching `watched` of a fresh socket pair (`other` is its peer) for `events` under
+    /// `token`; checked to report nothing yet.
+    func watchedPair(
+        _ events: Epoll.Events,
+        token: UInt64
+    ) throws -> (epoll: Epoll, watched: Socket, other: Socket) {
         let epoll = try Epoll()
+        let (watched, other) = try Socket.makePair()
+        try epoll.add(watched, events: events, token: token)
+        var ready = eventBuffer
+        #expect(try epoll.wait(into: &ready, timeoutMilliseconds: 0) == 0)
+        return (epoll, watched, other)
+    }
+
+    @Test func epoll_reportsReadableWithItsToken_andNothingAfterRemove() throws {
+        let (epoll, b, a) = try watchedPair(.readable, token: 42)
         defer { epoll.close() }
-        let (a, b) = try Socket.makePair()
-        try epoll.add(b, events: .readable, token: 42)
-        var events = [Epoll.Event](repeating: Epoll.Event(), count: 8)
-        #expect(try epoll.wait(into: &events, timeoutMilliseconds: 0) == 0)
+        var events = eventBuffer
         try a.sendAll([1, 2, 3])
         #expect(try epoll.wait(into: &events, timeoutMilliseconds: 1000) == 1)
         #expect(events[0].token == 42)
@@ -25,12 +40,9 @@ import Glibc
     }
 
     @Test func epoll_modify_switchesToWritable() throws {
-        let epoll = try Epoll()
+        let (epoll, a, peer) = try watchedPair(.readable, token: 7)
         defer { epoll.close() }
-        let (a, peer) = try Socket.makePair()
-        try epoll.add(a, events: .readable, token: 7)
-        var events = [Epoll.Event](repeating: Epoll.Event(), count: 8)
-        #expect(try epoll.wait(into: &events, timeoutMilliseconds: 0) == 0)
+        var events = eventBuffer
         try epoll.modify(a, events: .writable, token: 8)
         #expect(try epoll.wait(into: &events, timeoutMilliseconds: 1000) == 1)
         #expect(events[0].token == 8 && events[0].events.contains(.writable))
@@ -77,16 +89,9 @@ import Glibc
     }
 
     @Test func sendFile_sendsTheRangeAsked_andZeroPastTheEnd() throws {
-        var template = Array("/tmp/http10-sendfile-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        #expect(fd >= 0)
-        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        defer { unlink(path) }
+        let tree = TemporaryTree()
         let contents = (0..<10000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-        let output = try OutputFile.open(FilePath(path), mode: .truncate)
-        try output.writeAll(contents)
-        output.close()
-        close(fd)
+        let path = tree.file("data.bin", contents)
         let file = try OpenFile.open(FilePath(path))
         defer { file.close() }
         let (a, b) = try Socket.makePair()

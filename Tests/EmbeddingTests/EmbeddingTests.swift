@@ -1,5 +1,6 @@
 import HTTPClient
 import HTTPServer
+import TestSupport
 import Testing
 
 /// `TestServer` and `Client.fetch` used exactly as the README shows a package using them in its own tests.
