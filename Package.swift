@@ -35,9 +35,9 @@ let package = Package(
         .target(name: "TLS", dependencies: ["COpenSSL"]),
         .target(name: "HTTPServer", dependencies: ["Sockets", "System", "HTTPCore", "Gzip"]),
         // The client core: URL, request head, one exchange over a ByteStream with a pull API, ClientError.
-        .target(name: "HTTPClient", dependencies: ["Sockets", "System", "HTTPCore"]),
+        .target(name: "HTTPClient", dependencies: ["Sockets", "System", "HTTPCore", "TLS"]),
         // curl's behaviour above it: options, redirects, recovery, files, progress, -w, exit codes.
-        .target(name: "Fetch", dependencies: ["HTTPClient", "HTTPCore", "Sockets", "System", "Gzip"]),
+        .target(name: "Fetch", dependencies: ["HTTPClient", "HTTPCore", "Sockets", "System", "Gzip", "TLS"]),
         .executableTarget(
             name: "http-serve",
             dependencies: ["HTTPServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]

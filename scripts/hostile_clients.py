@@ -809,10 +809,20 @@ def cmd_evil_server(args):
 
 def cmd_canned_server(args):
     """Answers every connection with --reply (backslash escapes decoded) once the request head is in, then
-    closes; --reply SILENT never answers (for client timeouts). Prints the port first."""
+    closes; --reply SILENT never answers (for client timeouts). With --tls-cert and --tls-key it speaks TLS and
+    ends with a bare TCP close, no close_notify (a truncation, as an attacker would cause). Prints the port first."""
     reply = unescape(args.reply)
+    context = None
+    if args.tls_cert:
+        import ssl
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.tls_cert, args.tls_key)
 
     def serve(conn):
+        if context is not None:
+            # SSLSocket.close() closes the socket without SSL_shutdown: the client sees TCP's end only.
+            conn = context.wrap_socket(conn, server_side=True)
         read_head(conn)
         if reply == b"SILENT":
             time.sleep(30)
@@ -1162,7 +1172,7 @@ COMMANDS = {
     "changing": (cmd_changing, "--port:int --path --file --version+ --seconds=5.0 --readers=4 --writer-pause=0.01"),
     "midway": (cmd_midway, "--port:int --path --file --after=4194304 --action:rewrite|truncate|append|delete|replace"),
     "evil-server": (cmd_evil_server, f"--mode:{EVIL_MODES} --seconds=60.0 --stream-seconds=10.0 --bomb-bytes=1073741824"),
-    "canned-server": (cmd_canned_server, "--reply --seconds=60.0"),
+    "canned-server": (cmd_canned_server, "--reply --seconds=60.0 --tls-cert= --tls-key="),
     "range-server": (cmd_range_server, "--file --cut=100000 --seconds=60.0"),
     "exchange": (cmd_exchange, "--port:int --send= --fill=0 --half-close? --pause=0.0 --rcvbuf=0 --timeout=10.0 --summary?"),
     "paced-download": (cmd_paced_download, "--port:int --path --out --started= --rate=10485760"),

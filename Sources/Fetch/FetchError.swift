@@ -25,7 +25,7 @@ public struct FetchError: Error, Equatable, Sendable, CustomStringConvertible {
         switch error {
         case .unsupportedScheme(let scheme):
             exitCode = 1
-            message = "unsupported protocol '\(scheme)': http-fetch speaks plain http:// only"
+            message = "unsupported protocol '\(scheme)': http-fetch speaks http:// and https:// only"
         case .malformedURL: exitCode = 3
         case .resolveFailed(_, let viaProxy): exitCode = viaProxy ? 5 : 6
         case .connectFailed: exitCode = 7
@@ -38,6 +38,14 @@ public struct FetchError: Error, Equatable, Sendable, CustomStringConvertible {
             message = "failure receiving the response: unsupported HTTP/0.9 reply (no status line; use --http0.9)"
         case .connectionReset, .receiveFailed, .badResponse, .badFraming: exitCode = 56
         case .bodyTooLarge: exitCode = 63
+        // curl's numbers for TLS: 35 CURLE_SSL_CONNECT_ERROR, 60 CURLE_PEER_FAILED_VERIFICATION,
+        // 77 CURLE_SSL_CACERT_BADFILE, 58 CURLE_SSL_CERTPROBLEM; a close without close_notify is a receive
+        // error (56), as curl 7.88 with OpenSSL 3 reports it.
+        case .tlsHandshakeFailed: exitCode = 35
+        case .certificateRejected: exitCode = 60
+        case .certificateAuthoritiesUnusable: exitCode = 77
+        case .clientCertificateUnusable: exitCode = 58
+        case .tlsTruncated: exitCode = 56
         }
         self.message = message
         cause = error
@@ -86,11 +94,11 @@ public struct FetchError: Error, Equatable, Sendable, CustomStringConvertible {
     }
     /// 63: the body is larger than `--max-filesize`.
     public static func fileTooLarge(_ limit: Int64) -> FetchError { FetchError(.bodyTooLarge(Int(limit))) }
-    /// 1: a redirect to a scheme other than http.
+    /// 1: a redirect to a scheme other than http and https.
     public static func redirectToUnsupported(_ location: String) -> FetchError {
         FetchError(
             exitCode: 1,
-            message: "refusing to follow a redirect to '\(location)': http-fetch speaks plain http:// only"
+            message: "refusing to follow a redirect to '\(location)': http-fetch speaks http:// and https:// only"
         )
     }
 }

@@ -60,8 +60,11 @@ public struct FetchOptions: Sendable {
     public var maxTime: Duration?
     /// `-4` / `-6`.
     public var family: AddressFamily = .unspecified
-    /// `--no-half-close` turns this off.
-    public var halfClose = true
+    /// `--half-close` (`true`) / `--no-half-close` (`false`); `nil` lets the scheme decide: half-close for
+    /// http, none for https, where many servers end the whole TLS session on it.
+    public var halfClose: Bool?
+    /// `-k`, `--cacert`, `--capath`, `--tlsv1.2`, `--tlsv1.3`, `--cert`, `--key`.
+    public var tls = TLSOptions()
     /// `--http0.9`.
     public var allowHTTP09 = false
 

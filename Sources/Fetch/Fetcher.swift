@@ -156,7 +156,9 @@ struct Transfer {
             )
             let server = clientOptions.proxy ?? url
             let serverKey = "\(server.host):\(server.port)"
-            clientOptions.halfClose = options.halfClose && !abortsAfterHalfClose.contains(serverKey)
+            let halfClose = options.halfClose ?? (url.scheme == .http)
+            clientOptions.halfClose = halfClose && !abortsAfterHalfClose.contains(serverKey)
+            clientOptions.tls = options.tls
 
             var headers = HTTPHeaders()
             if let credentials {

@@ -107,7 +107,7 @@ public enum RequestPolicy {
 
     /// The URL a redirect's `Location` leads to, resolved against `url` (RFC 9110 §10.2.2).
     ///
-    /// - Throws: ``FetchError`` 1 for a scheme other than http (https included), 3 when malformed.
+    /// - Throws: ``FetchError`` 1 for a scheme other than http and https, 3 when malformed.
     public static func redirectTarget(_ location: String, from url: HTTPURL) throws(FetchError) -> HTTPURL {
         do {
             return try url.resolving(location)

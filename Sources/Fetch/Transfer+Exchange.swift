@@ -132,10 +132,14 @@ extension Transfer {
         let exchange: Exchange
         do {
             exchange = try client.open(request, deadline: deadline) { event in
-                if case .connected(let address) = event {
+                switch event {
+                case .connected(let address):
                     info.connect = ContinuousClock.now - start
                     info.remoteHost = address.host
                     info.remotePort = Int(address.port)
+                    info.scheme = request.url.scheme.rawValue.uppercased()
+                case .tlsEstablished(let summary): info.sslVerifyResult = summary.verifyResult
+                default: break
                 }
                 if verbose { Verbose.report(event) }
             }

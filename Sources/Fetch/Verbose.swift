@@ -1,6 +1,7 @@
 import HTTPClient
 import HTTPCore
 import System
+import TLS
 
 /// `-v` output on standard error, in curl's shape: `*` notes, `>` request lines, `<` response lines.
 enum Verbose {
@@ -10,6 +11,17 @@ enum Verbose {
         case .connecting(let address): errors.write("*   Trying \(address)...\n")
         case .connected(let address): errors.write("* Connected to \(address.host) port \(address.port)\n")
         case .requestSent(let bytes): errors.write(prefixLines(bytes, with: "> "))
+        case .tunnelEstablished(let authority): errors.write("* CONNECT tunnel established to \(authority)\n")
+        case .tlsEstablished(let summary):
+            // curl's lines for the handshake and the server certificate (lib/vtls/openssl.c).
+            var text = "* SSL connection using \(summary.version) / \(summary.cipher)\n* Server certificate:\n"
+            text += "*  subject: \(summary.subject)\n*  start date: \(summary.notBefore)\n"
+            text += "*  expire date: \(summary.notAfter)\n*  issuer: \(summary.issuer)\n"
+            text +=
+                summary.verifyResult == 0
+                ? "*  SSL certificate verify ok.\n"
+                : "*  SSL certificate verify result: \(summary.verifyReason) (\(summary.verifyResult)), continuing anyway.\n"
+            errors.write(text)
         }
     }
 

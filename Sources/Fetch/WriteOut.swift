@@ -25,6 +25,10 @@ public struct TransferInfo: Sendable {
     public var remotePort = 0
     /// The status line's version, such as `1.0`.
     public var httpVersion = ""
+    /// The last URL's scheme as curl prints it: `HTTP` or `HTTPS`.
+    public var scheme = ""
+    /// The last TLS handshake's certificate check: 0 (`X509_V_OK`) or OpenSSL's `X509_V_ERR_*` code; 0 for http.
+    public var sslVerifyResult = 0
     /// The exit status and message.
     public var exitCode: Int32 = 0
     public var errorMessage = ""
@@ -89,6 +93,8 @@ public enum WriteOut {
         case "remote_ip": return info.remoteHost
         case "remote_port": return info.remotePort == 0 ? "" : String(info.remotePort)
         case "http_version": return info.httpVersion
+        case "scheme": return info.scheme
+        case "ssl_verify_result": return String(info.sslVerifyResult)
         case "exitcode": return String(info.exitCode)
         case "errormsg": return info.errorMessage
         default: return nil

@@ -1,5 +1,6 @@
 import HTTPCore
 import Sockets
+import TLS
 
 /// What to send.
 public struct FetchRequest: Sendable {
@@ -47,6 +48,8 @@ public struct ClientOptions: Sendable {
     /// The size of the exchange's own receive buffer, for the head and chunked framing: one read of those takes
     /// at most this much. A body delimited by its length or the close is read straight into the caller's buffer.
     public var receiveBufferSize: Int = 64 * 1024
+    /// How `https://` is secured; the defaults verify the server against the system trust store.
+    public var tls = TLSOptions()
 
     /// The defaults: any family, 300 s connect timeout (curl's), half-close on, no proxy.
     public init() {}
@@ -60,6 +63,10 @@ public enum ClientEvent: Sendable {
     case connected(SocketAddress)
     /// The request head goes out: these bytes (the body, if any, is not included).
     case requestSent([UInt8])
+    /// A proxy tunnel to this `host:port` is open (`CONNECT`, RFC 9110 §9.3.6).
+    case tunnelEstablished(String)
+    /// The TLS handshake is done: what it agreed and what the server's certificate says.
+    case tlsEstablished(TLSSummary)
 }
 
 /// An HTTP/1.0 client: connect, send the request, half-close, read the response until EOF.
@@ -82,7 +89,10 @@ public struct Client: Sendable {
             headers.add(name: "Content-Length", value: String(body.count))
         }
         for name in request.omittedHeaders { headers.remove(name: name) }
-        let target = options.proxy == nil ? request.url.target : request.url.absoluteForm
+        // Through a proxy, plain http asks the proxy for the absolute URL (RFC 9112 §3.2.2); https goes through
+        // a CONNECT tunnel and asks the origin server itself, in origin form.
+        let absolute = options.proxy != nil && request.url.scheme == .http
+        let target = absolute ? request.url.absoluteForm : request.url.target
         return HTTPRequest(method: request.method, target: target, version: .http1_0, headers: headers)
     }
 
@@ -98,7 +108,21 @@ public struct Client: Sendable {
         deadline: ContinuousClock.Instant? = nil,
         onEvent: (ClientEvent) -> Void = { _ in }
     ) throws(ClientError) -> Exchange {
-        let stream = try connect(to: options.proxy ?? request.url, deadline: deadline, onEvent: onEvent)
+        var request = request
+        let stream: any ByteStream
+        if request.url.scheme == .https {
+            // Proxy credentials are for the proxy: they go on the CONNECT, never through the tunnel.
+            let proxyAuthorization = request.headers["Proxy-Authorization"]
+            request.headers.remove(name: "Proxy-Authorization")
+            stream = try connectSecurely(
+                to: request.url,
+                proxyAuthorization: proxyAuthorization,
+                deadline: deadline,
+                onEvent: onEvent
+            )
+        } else {
+            stream = try connect(to: options.proxy ?? request.url, deadline: deadline, onEvent: onEvent)
+        }
         let exchange = Exchange(stream: stream, deadline: deadline, bufferSize: options.receiveBufferSize)
         let head = makeRequestHead(request)
         onEvent(.requestSent(head.serialized()))
@@ -106,8 +130,42 @@ public struct Client: Sendable {
         return exchange
     }
 
+    /// Opens a TLS stream to `url`'s host: directly, or through a `CONNECT` tunnel when a proxy is set, then
+    /// the handshake, verified as ``ClientOptions/tls`` says.
+    ///
+    /// - Throws: what ``connect(to:deadline:onEvent:)`` throws, ``ClientError/badResponse(_:)`` when the proxy
+    ///   refuses the tunnel, and the TLS errors (`tlsHandshakeFailed`, `certificateRejected`, ...).
+    public func connectSecurely(
+        to url: HTTPURL,
+        proxyAuthorization: String? = nil,
+        deadline: ContinuousClock.Instant? = nil,
+        onEvent: (ClientEvent) -> Void = { _ in }
+    ) throws(ClientError) -> any ByteStream {
+        // The context first: an unreadable --cacert fails before any connection is made.
+        let context = try options.tls.makeContext()
+        let transport = try connect(to: options.proxy ?? url, deadline: deadline, onEvent: onEvent)
+        if options.proxy != nil {
+            do {
+                try ProxyTunnel.open(
+                    through: transport,
+                    to: url.authority,
+                    proxyAuthorization: proxyAuthorization,
+                    userAgent: options.userAgent,
+                    deadline: deadline
+                )
+            } catch {
+                transport.close()
+                throw error
+            }
+            onEvent(.tunnelEstablished(url.authority))
+        }
+        let stream = try TLSStream(over: transport, context: context, host: url.host, deadline: deadline)
+        onEvent(.tlsEstablished(stream.summary))
+        return stream
+    }
+
     /// Opens the stream to `url`'s host (or the proxy's): resolves it and connects to the first address that
-    /// accepts. This is where a TLS stream for `https://` would wrap the socket.
+    /// accepts. ``connectSecurely(to:proxyAuthorization:deadline:onEvent:)`` wraps it in TLS for `https://`.
     ///
     /// - Throws: ``ClientError/resolveFailed(_:viaProxy:)``, `connectFailed`, `timedOut`.
     public func connect(

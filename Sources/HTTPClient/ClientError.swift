@@ -34,6 +34,20 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
     case cutBody(received: Int64, expected: Int64?)
     /// The body is longer than the caller's limit (bytes).
     case bodyTooLarge(Int)
+    /// The TLS handshake failed: no common protocol version or cipher, the server does not speak TLS, or it
+    /// sent an alert. OpenSSL's reason.
+    case tlsHandshakeFailed(String)
+    /// The server's certificate did not verify: untrusted issuer, self-signed, expired, or not for this host.
+    /// The verification error (`X509_verify_cert_error_string(3)`).
+    case certificateRejected(String)
+    /// A CA file or folder given for verification cannot be read or holds no certificate.
+    case certificateAuthoritiesUnusable(String)
+    /// Our own client certificate or key cannot be read, parsed, or they do not match.
+    case clientCertificateUnusable(String)
+    /// The TCP connection ended without the server's TLS `close_notify` where that alone could mark the end
+    /// of the body (a close-delimited body): an attacker can cut a connection but cannot forge `close_notify`
+    /// (RFC 8446 §6.1), so the body may be incomplete.
+    case tlsTruncated
 
     public var description: String {
         switch self {
@@ -53,6 +67,12 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
         // curl's words for a chunked body without its last chunk.
         case .cutBody(_, nil): return "transfer closed with outstanding read data remaining"
         case .bodyTooLarge(let limit): return "Maximum file size exceeded (\(limit) bytes)"
+        case .tlsHandshakeFailed(let why): return "TLS handshake failed: \(why)"
+        case .certificateRejected(let why): return "SSL certificate problem: \(why)"
+        case .certificateAuthoritiesUnusable(let why): return why
+        case .clientCertificateUnusable(let why): return "unable to use client certificate: \(why)"
+        case .tlsTruncated:
+            return "failure receiving the response: TLS connection closed without close_notify (unexpected eof)"
         }
     }
 

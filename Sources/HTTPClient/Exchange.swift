@@ -91,7 +91,7 @@ public final class Exchange {
         let parser = HTTPResponseParser()
         var received: [UInt8] = []
         while true {
-            let count = try stream.read(into: buffer, deadline: deadline)
+            let count = try read(into: buffer)
             if count == 0 {
                 if received.isEmpty { throw .emptyReply }
                 throw .badResponse("connection closed inside the response head")
@@ -202,7 +202,19 @@ public final class Exchange {
             leftoverStart += count
             return count
         }
-        return try stream.read(into: output, deadline: deadline)
+        return try read(into: output)
+    }
+
+    /// Reads the stream. A TLS end without `close_notify` (``ClientError/tlsTruncated``) counts as the end of
+    /// the stream wherever the framing tells complete from cut by itself (a head, a length, chunks), so a cut
+    /// body is the same ``ClientError/cutBody(received:expected:)`` over https as over http; only a
+    /// close-delimited body, whose end nothing but `close_notify` can vouch for, keeps the error.
+    private func read(into output: UnsafeMutableRawBufferPointer) throws(ClientError) -> Int {
+        do {
+            return try stream.read(into: output, deadline: deadline)
+        } catch .tlsTruncated where !(head != nil && framing == .untilClose) {
+            return 0
+        }
     }
 
     /// Reads the whole body into an array.

@@ -3,15 +3,16 @@ extension HTTPURL {
     ///
     /// Absolute `http://` URLs, network-path (`//host/x`), absolute-path (`/x`), query-only (`?q`)
     /// and relative-path (`../x`) references all work; dot segments are removed.
-    /// - Throws: ``ClientError/unsupportedScheme(_:)`` for a scheme other than http (https included),
+    /// - Throws: ``ClientError/unsupportedScheme(_:)`` for a scheme other than http and https,
     ///   ``ClientError/malformedURL(_:)``.
     public func resolving(_ reference: String) throws(ClientError) -> HTTPURL {
         let trimmed = reference.trimmingWhitespace()
         if let scheme = Self.scheme(of: trimmed) {
-            guard scheme == "http" else { throw .unsupportedScheme(scheme) }
+            guard Scheme(rawValue: scheme) != nil else { throw .unsupportedScheme(scheme) }
             return try HTTPURL(parsing: trimmed)
         }
-        if trimmed.hasPrefix("//") { return try HTTPURL(parsing: "http:" + trimmed) }
+        // A network-path reference keeps this URL's scheme (RFC 3986 §5.2.2).
+        if trimmed.hasPrefix("//") { return try HTTPURL(parsing: scheme.rawValue + ":" + trimmed) }
         var result = self
         result.userInfo = nil
         var reference = Substring(trimmed)
@@ -81,12 +82,14 @@ extension HTTPURL {
     }
 
     /// The absolute form of the request target (RFC 9112 §3.2.2), what a proxy needs on the request line.
-    public var absoluteForm: String { "http://\(hostHeader)\(target)" }
+    public var absoluteForm: String { description }
 
-    /// Whether `other` is the same origin as far as credentials go: same host (case-insensitive) and port.
+    /// Whether `other` is the same origin as far as credentials go: same scheme, host (case-insensitive) and
+    /// port (RFC 6454 §4).
     ///
-    /// curl drops credentials when a redirect changes host or port (CVE-2022-27776).
+    /// curl drops credentials when a redirect changes scheme, host or port (CVE-2022-27776): a password given
+    /// for https must not follow a redirect to http, where it would travel in clear.
     public func hasSameOrigin(as other: HTTPURL) -> Bool {
-        host.lowercased() == other.host.lowercased() && port == other.port
+        scheme == other.scheme && host.lowercased() == other.host.lowercased() && port == other.port
     }
 }

@@ -1,10 +1,20 @@
 import HTTPCore
 
-/// An `http://` URL split into what a request needs.
+/// An `http://` or `https://` URL split into what a request needs.
 public struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
+    /// The schemes http-fetch speaks.
+    public enum Scheme: String, Sendable, Equatable {
+        case http, https
+
+        /// The port a URL of this scheme means when it names none (RFC 9110 §4.2.1, §4.2.2).
+        public var defaultPort: UInt16 { self == .http ? 80 : 443 }
+    }
+
+    /// `http`, or `https`: TLS on the same exchange.
+    public var scheme: Scheme = .http
     /// The host: a name, an IPv4 address, or an IPv6 address without brackets.
     public var host: String
-    /// The port; 80 when the URL has none.
+    /// The port; the scheme's default (80, 443) when the URL has none.
     public var port: UInt16
     /// The origin-form target: path and query, percent-encoded, at least `/`.
     public var target: String
@@ -23,7 +33,8 @@ public struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
             guard !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }) else {
                 throw .malformedURL("bad scheme in '\(text)'")
             }
-            guard scheme == "http" else { throw .unsupportedScheme(scheme) }
+            guard let known = Scheme(rawValue: scheme) else { throw .unsupportedScheme(scheme) }
+            self.scheme = known
             rest = rest[colon...].dropFirst(3)
         }
         // A URL without a scheme is taken as http://, as curl does.
@@ -64,7 +75,7 @@ public struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
             else { throw .malformedURL("bad port '\(portText)'") }
             port = value
         } else {
-            port = 80
+            port = scheme.defaultPort
         }
         target = pathAndQuery.isEmpty ? "/" : Self.encode(pathAndQuery)
         if target.hasPrefix("?") { target = "/" + target }
@@ -86,12 +97,15 @@ public struct HTTPURL: Sendable, Equatable, CustomStringConvertible {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The `Host` header: the host, bracketed if IPv6, with the port when it is not 80.
+    /// The `Host` header: the host, bracketed if IPv6, with the port when it is not the scheme's default.
     public var hostHeader: String {
         let name = host.contains(":") ? "[\(host)]" : host
-        return port == 80 ? name : "\(name):\(port)"
+        return port == scheme.defaultPort ? name : "\(name):\(port)"
     }
 
+    /// `host:port` always with the port, bracketed if IPv6: what a proxy's `CONNECT` names (RFC 9110 §9.3.6).
+    public var authority: String { (host.contains(":") ? "[\(host)]" : host) + ":\(port)" }
+
     /// The URL written back out, normalised.
-    public var description: String { "http://\(hostHeader)\(target)" }
+    public var description: String { "\(scheme.rawValue)://\(hostHeader)\(target)" }
 }

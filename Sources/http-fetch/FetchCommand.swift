@@ -23,7 +23,8 @@ struct FetchCommand: ParsableCommand {
         version: http10Version
     )
 
-    @Argument(help: "The http:// URL to fetch (a URL without a scheme is taken as http://).") var url: String
+    @Argument(help: "The http:// or https:// URL to fetch (a URL without a scheme is taken as http://).")
+    var url: String
     @Option(name: .shortAndLong, help: .value("Write the body to FILE (via FILE.part).", "file")) var output: String?
     @Flag(name: .letter("O", "remote-name"), help: "Write to a file named like the URL's last segment.")
     var remoteName = false
@@ -65,7 +66,22 @@ struct FetchCommand: ParsableCommand {
     var writeOut: String?
     @Flag(help: "Ask for a gzip-compressed response and decode it.") var compressed = false
     @Flag(name: .customLong("http0.9"), help: "Accept a reply without a status line (HTTP/0.9).") var http09 = false
-    @Flag(help: "Keep the write side open after the request (no shutdown(SHUT_WR)).") var noHalfClose = false
+    @Flag(help: "Keep the write side open after the request (no shutdown(SHUT_WR)); the default for https.")
+    var noHalfClose = false
+    @Flag(help: "Half-close after the request also over https (close_notify, then shutdown(SHUT_WR)).")
+    var halfClose = false
+    @Flag(name: [.customShort("k"), .long], help: "https: do not verify the server's certificate or name.")
+    var insecure = false
+    @Option(help: .value("https: trust only the CAs in this PEM file.", "file")) var cacert: String?
+    @Option(help: .value("https: trust only the CAs in this hashed folder (c_rehash).", "dir")) var capath: String?
+    @Flag(name: .customLong("tlsv1.2"), help: "https: TLS 1.2 or later (the default).") var tls12 = false
+    @Flag(name: .customLong("tlsv1.3"), help: "https: TLS 1.3 or later.") var tls13 = false
+    @Option(
+        name: [.customShort("E"), .long],
+        help: .value("https: client certificate (PEM; may hold the key).", "file")
+    )
+    var cert: String?
+    @Option(help: .value("https: private key for --cert (PEM).", "file")) var key: String?
 
     func validate() throws {
         if let continueAt, continueAt != "-" { throw ValidationError("-C takes '-' only (resume from the file size)") }
@@ -134,7 +150,12 @@ struct FetchCommand: ParsableCommand {
         (options.connectTimeout, options.maxTime) = (duration(connectTimeout), duration(maxTime))
         options.maxFileSize = maxFilesize
         options.family = ipv4 ? .ipv4 : ipv6 ? .ipv6 : .unspecified
-        options.halfClose = !noHalfClose
+        // Neither flag: the scheme decides (half-close for http, not for https; see the README's table).
+        options.halfClose = noHalfClose ? false : halfClose ? true : nil
+        options.tls.verifyPeer = !insecure
+        (options.tls.caFile, options.tls.caFolder) = (cacert, capath)
+        options.tls.minimumVersion = tls13 ? .v1_3 : .v1_2
+        (options.tls.certificate, options.tls.key) = (cert, key)
         options.allowHTTP09 = http09
         return options
     }

@@ -34,6 +34,17 @@ func exitCode(of error: any Error) -> Int32? {
 }
 
 @Suite struct ClientTests {
+    @Test func https_defaultPort_isLeftOutOfHostAndDescription() throws {
+        let url = try HTTPURL(parsing: "https://example.test/a")
+        #expect(url.scheme == .https)
+        #expect(url.hostHeader == "example.test")
+        #expect(url.description == "https://example.test/a")
+        #expect(url.authority == "example.test:443")
+        let other = try HTTPURL(parsing: "https://example.test:80/")
+        #expect(other.hostHeader == "example.test:80")
+        #expect(try HTTPURL(parsing: "http://[::1]/").authority == "[::1]:80")
+    }
+
     @Test(arguments: [
         ("http://example.test/", "example.test", 80, "/"),
         ("http://example.test", "example.test", 80, "/"),
@@ -43,6 +54,8 @@ func exitCode(of error: any Error) -> Int32? {
         ("http://h/a b/é", "h", 80, "/a%20b/%C3%A9"),
         ("http://h?q=1", "h", 80, "/?q=1"),
         ("http://h/p#frag", "h", 80, "/p"),
+        ("https://h/x", "h", 443, "/x"),
+        ("HTTPS://[::1]:8443/", "::1", 8443, "/"),
     ])
     func url_parses(text: String, host: String, port: Int, target: String) throws {
         let url = try HTTPURL(parsing: text)
@@ -52,7 +65,7 @@ func exitCode(of error: any Error) -> Int32? {
     }
 
     @Test(arguments: [
-        ("https://h/", Int32(1)), ("ftp://h/", 1), ("http://", 3), ("http://h:99999/", 3), ("http://[::1/", 3),
+        ("gopher://h/", Int32(1)), ("ftp://h/", 1), ("http://", 3), ("http://h:99999/", 3), ("http://[::1/", 3),
         ("http://h:x/", 3),
     ])
     func badURL_exitCode(text: String, code: Int32) {

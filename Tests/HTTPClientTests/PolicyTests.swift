@@ -18,10 +18,22 @@ import Testing
         #expect(try HTTPURL(parsing: base).resolving(location).description == expected)
     }
 
-    @Test func location_https_isExit1() throws {
-        #expect { try RequestPolicy.redirectTarget("https://h/", from: HTTPURL(parsing: "http://h/")) } throws: {
-            ($0 as? FetchError)?.exitCode == 1 && "\($0)".contains("https://h/")
+    @Test func location_ftp_isExit1() throws {
+        #expect { try RequestPolicy.redirectTarget("ftp://h/", from: HTTPURL(parsing: "http://h/")) } throws: {
+            ($0 as? FetchError)?.exitCode == 1 && "\($0)".contains("ftp://h/")
         }
+    }
+
+    @Test func location_https_isFollowed_andChangesTheOrigin() throws {
+        let from = try HTTPURL(parsing: "http://h/a")
+        let next = try RequestPolicy.redirectTarget("https://h/b", from: from)
+        #expect(next.description == "https://h/b")
+        #expect(next.port == 443)
+        // Same host, other scheme and port: credentials must not follow (CVE-2022-27776).
+        #expect(!next.hasSameOrigin(as: from))
+        #expect(!(try HTTPURL(parsing: "https://h:80/")).hasSameOrigin(as: from))
+        // A network-path reference keeps the scheme of the page it is on (RFC 3986 §5.2.2).
+        #expect(try next.resolving("//other/x").description == "https://other/x")
     }
 
     @Test(arguments: [

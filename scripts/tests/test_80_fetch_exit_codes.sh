@@ -29,8 +29,9 @@ assert_equal "" "$(cat "$tmp/err")" "-s is silent"
 run 22 -sSf "${BASE}missing"
 assert_contains "$(cat "$tmp/err")" "(22)"
 # Schemes and malformed URLs.
-run 1 "https://127.0.0.1:$PORT/"
-assert_contains "$(cat "$tmp/err")" "https"
+run 1 "ftp://127.0.0.1:$PORT/"
+assert_contains "$(cat "$tmp/err")" "unsupported protocol 'ftp'"
+run 35 "https://127.0.0.1:$PORT/"  # a plain HTTP server: the TLS handshake fails
 run 3 "http://127.0.0.1:99999/"
 run 3 "http://[::1/"
 # A name that does not resolve.

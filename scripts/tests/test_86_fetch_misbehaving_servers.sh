@@ -1,5 +1,5 @@
 # http-fetch against throwaway servers that misbehave on purpose: short body (18), nothing (52), silence (28),
-# no status line (56 unless --http0.9), chunked, a redirect loop (47), a redirect to https (1).
+# no status line (56 unless --http0.9), chunked, a redirect loop (47), a redirect to ftp (1).
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 tmp="$(mktemp -d)"
@@ -51,9 +51,9 @@ expect_status 47 -L --max-redirs 5 "$CANNED/"
 assert_contains "$(cat "$tmp/err")" "Maximum (5) redirects followed"
 expect_status 0 "$CANNED/"
 
-canned 'HTTP/1.0 301 Moved\r\nLocation: https://127.0.0.1/\r\nContent-Length: 0\r\n\r\n'
+canned 'HTTP/1.0 301 Moved\r\nLocation: ftp://127.0.0.1/\r\nContent-Length: 0\r\n\r\n'
 expect_status 1 -L "$CANNED/"
-assert_contains "$(cat "$tmp/err")" "https://127.0.0.1/"
+assert_contains "$(cat "$tmp/err")" "ftp://127.0.0.1/"
 
 canned 'HTTP/1.0 503 Busy\r\nContent-Length: 0\r\n\r\n'
 expect_status 22 -f --retry 2 --retry-delay 0.1 "$CANNED/"

@@ -1,0 +1,136 @@
+# https in http-fetch (issue 14), differential: every case runs http-fetch and curl with the same flags against
+# the same server and both must exit with the same, expected code. Servers: `openssl s_server -WWW` with a
+# throwaway CA (scripts/make-test-ca), http-serve for plain HTTP on an https URL, and hostile_clients.py's
+# canned TLS server for truncation (a bare TCP close without close_notify).
+set -euo pipefail
+source "$(dirname "$0")/../lib.sh"
+command -v openssl >/dev/null || fail "openssl missing: scripts/install-deps openssl"
+
+tmp="$(mktemp -d)"
+add_exit_trap "rm -rf '$tmp'"
+ca="$tmp/ca"
+"$REPO_ROOT/scripts/make-test-ca" "$ca"
+site="$tmp/site"
+mkdir -p "$site"
+printf 'hello over tls\n' >"$site/hello.txt"
+
+stop_tls_server() { stop_job "${TLS_PID:-}"; }
+add_exit_trap stop_tls_server
+# start_tls_server CERT [s_server flags...]: openssl s_server serving $site with CERT.pem/.key on TLS_PORT.
+start_tls_server() {
+    stop_tls_server
+    local cert="$1"
+    shift
+    TLS_PORT="$(hc free-port)"
+    (cd "$site" && exec openssl s_server -accept "127.0.0.1:$TLS_PORT" -cert "$ca/$cert.pem" -key "$ca/$cert.key" \
+        -WWW "$@") >"$tmp/s_server.log" 2>&1 &
+    TLS_PID=$!
+    for _ in $(seq 1 100); do
+        grep -q '^ACCEPT' "$tmp/s_server.log" && return 0
+        sleep 0.05
+    done
+    fail "openssl s_server did not start: $(cat "$tmp/s_server.log")"
+}
+
+# both CODE ARGS...: http-fetch and curl (the reference) with ARGS both exit CODE; outputs in $tmp/{ours,curl}.{out,err}.
+both() {
+    local expected="$1" code=0
+    shift
+    "$HTTP_FETCH" "$@" >"$tmp/ours.out" 2>"$tmp/ours.err" || code=$?
+    assert_equal "$expected" "$code" "http-fetch $* exit status ($(cat "$tmp/ours.err"))"
+    code=0
+    curl -sS "$@" >"$tmp/curl.out" 2>"$tmp/curl.err" || code=$?
+    assert_equal "$expected" "$code" "curl $* exit status, the reference ($(cat "$tmp/curl.err"))"
+}
+
+start_tls_server server
+url="https://localhost:$TLS_PORT/hello.txt"
+both 0 --cacert "$ca/ca.pem" "$url"
+assert_equal "hello over tls" "$(cat "$tmp/ours.out")"
+both 0 --cacert "$ca/ca.pem" "https://127.0.0.1:$TLS_PORT/hello.txt"  # an IP literal matches the IP SAN
+# Not trusted by the system store: 60, and -k goes on while %{ssl_verify_result} keeps the reason (20).
+both 60 "$url"
+assert_equal "http-fetch: (60) SSL certificate problem: unable to get local issuer certificate" "$(cat "$tmp/ours.err")"
+both 0 -k -w '%{scheme} %{ssl_verify_result}' "$url"
+assert_equal "hello over tls
+HTTPS 20" "$(cat "$tmp/ours.out")"
+assert_equal "$(cat "$tmp/curl.out")" "$(cat "$tmp/ours.out")" "-w output like curl's"
+both 0 --cacert "$ca/ca.pem" -w '%{scheme} %{ssl_verify_result}' -o /dev/null "$url"
+assert_equal "HTTPS 0" "$(cat "$tmp/ours.out")"
+# -v shows what was agreed and who the server is.
+both 0 --cacert "$ca/ca.pem" -v -o /dev/null "$url"
+assert_contains "$(cat "$tmp/ours.err")" "* SSL connection using TLSv1.3 / TLS_"
+assert_contains "$(cat "$tmp/ours.err")" "*  subject: CN=localhost"
+assert_contains "$(cat "$tmp/ours.err")" "*  issuer: CN=http10 test CA"
+assert_contains "$(cat "$tmp/ours.err")" "*  SSL certificate verify ok."
+# No half-close over https by default; --half-close still works against s_server (TLS 1.3 half-close).
+assert_equal "" "$(grep -i 'half' "$tmp/ours.err" || true)"
+code=0
+"$HTTP_FETCH" --cacert "$ca/ca.pem" --half-close "$url" >"$tmp/ours.out" 2>"$tmp/ours.err" || code=$?
+assert_equal "0 hello over tls" "$code $(cat "$tmp/ours.out")"
+
+# Certificates that must not pass, each with its reason.
+start_tls_server wrongname
+both 60 --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
+assert_equal "http-fetch: (60) SSL certificate problem: hostname mismatch" "$(cat "$tmp/ours.err")"
+start_tls_server expired
+both 60 --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
+assert_equal "http-fetch: (60) SSL certificate problem: certificate has expired" "$(cat "$tmp/ours.err")"
+start_tls_server selfsigned
+both 60 --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
+assert_equal "http-fetch: (60) SSL certificate problem: self-signed certificate" "$(cat "$tmp/ours.err")"
+both 0 -k "https://localhost:$TLS_PORT/hello.txt"
+
+# No common protocol version: 35.
+start_tls_server server -no_tls1_3
+both 35 --cacert "$ca/ca.pem" --tlsv1.3 "https://localhost:$TLS_PORT/hello.txt"
+both 0 --cacert "$ca/ca.pem" --tlsv1.2 -w '%{http_code}' -o /dev/null "https://localhost:$TLS_PORT/hello.txt"
+# CA file problems are 77; a client key that does not match its certificate is 58.
+both 77 --cacert "$tmp/no-such-ca.pem" "https://localhost:$TLS_PORT/hello.txt"
+assert_equal "http-fetch: (77) error setting certificate file: $tmp/no-such-ca.pem" "$(cat "$tmp/ours.err")"
+both 58 --cacert "$ca/ca.pem" --cert "$ca/client.pem" --key "$ca/server.key" "https://localhost:$TLS_PORT/hello.txt"
+
+# A server that wants a client certificate (TLS 1.2, so the refusal comes in the handshake).
+start_tls_server server -Verify 1 -CAfile "$ca/ca.pem" -no_tls1_3
+both 0 --cacert "$ca/ca.pem" --cert "$ca/client.pem" --key "$ca/client.key" "https://localhost:$TLS_PORT/hello.txt"
+assert_equal "hello over tls" "$(cat "$tmp/ours.out")"
+both 35 --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
+stop_tls_server
+
+# A plain HTTP server behind an https URL: the handshake fails (35).
+start_server --root "$site" --quiet
+both 35 "https://127.0.0.1:$PORT/hello.txt"
+# http -> https with -L: followed (curl does the same); the TLS rules apply to the new URL.
+start_tls_server server
+start_fake_server canned-server --reply "HTTP/1.0 301 Moved\r\nLocation: https://localhost:$TLS_PORT/hello.txt\r\nContent-Length: 0\r\n\r\n"
+both 0 -L --cacert "$ca/ca.pem" -w ' %{url_effective} %{num_redirects}' "$FAKE_URL/"
+assert_equal "hello over tls
+ https://localhost:$TLS_PORT/hello.txt 1" "$(cat "$tmp/ours.out")"
+
+# Truncation: the TCP connection ends without close_notify. With a Content-Length the body is known to be cut
+# (18, as over http). A close-delimited body cannot be told from a cut one: RFC 9112 §9.8 calls it incomplete
+# unless close_notify came, so http-fetch fails it (56); curl 7.88 accepts it (0), a deliberate divergence
+# (README, "https").
+start_fake_server canned-server --tls-cert "$ca/server.pem" --tls-key "$ca/server.key" \
+    --reply "HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\nhello"
+tls_url="https://localhost:${FAKE_URL##*:}/"
+both 18 --cacert "$ca/ca.pem" "$tls_url"
+assert_equal "hello" "$(cat "$tmp/ours.out")"
+start_fake_server canned-server --tls-cert "$ca/server.pem" --tls-key "$ca/server.key" \
+    --reply "HTTP/1.0 200 OK\r\n\r\nhello"
+tls_url="https://localhost:${FAKE_URL##*:}/"
+code=0
+"$HTTP_FETCH" --cacert "$ca/ca.pem" "$tls_url" >"$tmp/ours.out" 2>"$tmp/ours.err" || code=$?
+assert_equal 56 "$code" "close-delimited body without close_notify"
+assert_equal "hello" "$(cat "$tmp/ours.out")"  # what arrived is written, but the exit status says it may be cut
+assert_equal "http-fetch: (56) failure receiving the response: TLS connection closed without close_notify (unexpected eof)" \
+    "$(cat "$tmp/ours.err")"
+code=0
+curl -sS --cacert "$ca/ca.pem" "$tls_url" >"$tmp/curl.out" 2>"$tmp/curl.err" || code=$?
+assert_equal 0 "$code" "curl 7.88 accepts it (if this changes, revisit the README's divergence note)"
+start_fake_server canned-server --tls-cert "$ca/server.pem" --tls-key "$ca/server.key" \
+    --reply "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+tls_url="https://localhost:${FAKE_URL##*:}/"
+both 0 --cacert "$ca/ca.pem" "$tls_url"  # complete by its length: the missing close_notify does not matter
+assert_equal "hello" "$(cat "$tmp/ours.out")"
+echo "ok"
