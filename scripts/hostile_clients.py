@@ -34,6 +34,7 @@ Hostile clients
 Throwaway servers for http-fetch
   evil-server     misbehaves on purpose (endless header, huge Content-Length, gzip bomb, garbage, endless body)
   canned-server   answers every request with the same bytes (or never)
+  connect-proxy   a tunnelling proxy: CONNECT gets 200 and a relay (or 407 with --deny)
   range-server    a file with ranges or without, cut short after the client half-closes (nginx's habit)
 Tools
   sample          peak descriptors and resident memory of a process over a time
@@ -832,6 +833,46 @@ def cmd_canned_server(args):
     return serve_connections(args.seconds, serve)
 
 
+def cmd_connect_proxy(args):
+    """An HTTP proxy that only tunnels (RFC 9110 §9.3.6): `CONNECT host:port` gets 200 and then the bytes are
+    relayed both ways until either side closes; with --deny it answers 407 instead. Each CONNECT line is
+    appended to --log. Prints the port first."""
+
+    def relay(source, target):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            try:
+                target.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+    def serve(conn):
+        head = read_head(conn)
+        with open(args.log, "ab") as log:
+            log.write(head)
+        request_line = head.split(b"\r\n", 1)[0].split(b" ")
+        if args.deny or len(request_line) < 2 or request_line[0] != b"CONNECT":
+            conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+            return
+        host, _, port = request_line[1].decode("latin-1").rpartition(":")
+        upstream = socket.create_connection((host.strip("[]"), int(port)), timeout=10)
+        conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        back = threading.Thread(target=relay, args=(upstream, conn), daemon=True)
+        back.start()
+        relay(conn, upstream)
+        back.join(10)
+        upstream.close()
+
+    return serve_connections(args.seconds, serve)
+
+
 def cmd_range_server(args):
     """Serves --file at /ranges (honours `Range: bytes=N-` when If-Range is "v1") and /noranges (always the whole
     file), ETag "v1". A client that half-closed gets only the head and the first --cut body bytes, then the close:
@@ -1173,6 +1214,7 @@ COMMANDS = {
     "midway": (cmd_midway, "--port:int --path --file --after=4194304 --action:rewrite|truncate|append|delete|replace"),
     "evil-server": (cmd_evil_server, f"--mode:{EVIL_MODES} --seconds=60.0 --stream-seconds=10.0 --bomb-bytes=1073741824"),
     "canned-server": (cmd_canned_server, "--reply --seconds=60.0 --tls-cert= --tls-key="),
+    "connect-proxy": (cmd_connect_proxy, "--log --deny? --seconds=60.0"),
     "range-server": (cmd_range_server, "--file --cut=100000 --seconds=60.0"),
     "exchange": (cmd_exchange, "--port:int --send= --fill=0 --half-close? --pause=0.0 --rcvbuf=0 --timeout=10.0 --summary?"),
     "paced-download": (cmd_paced_download, "--port:int --path --out --started= --rate=10485760"),

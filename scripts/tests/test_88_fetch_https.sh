@@ -107,6 +107,18 @@ both 0 -L --cacert "$ca/ca.pem" -w ' %{url_effective} %{num_redirects}' "$FAKE_U
 assert_equal "hello over tls
  https://localhost:$TLS_PORT/hello.txt 1" "$(cat "$tmp/ours.out")"
 
+# Through a proxy: a CONNECT tunnel, TLS end to end inside it; proxy credentials go on the CONNECT only.
+start_fake_server connect-proxy --log "$tmp/proxy.log"
+both 0 -x "$FAKE_URL" --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
+assert_equal "hello over tls" "$(cat "$tmp/ours.out")"
+: >"$tmp/proxy.log"
+"$HTTP_FETCH" -x "http://pu:pp@${FAKE_URL#http://}" --cacert "$ca/ca.pem" -o /dev/null "https://localhost:$TLS_PORT/hello.txt"
+assert_contains "$(cat "$tmp/proxy.log")" "CONNECT localhost:$TLS_PORT HTTP/1.1"
+assert_contains "$(cat "$tmp/proxy.log")" "Proxy-Authorization: Basic cHU6cHA="
+start_fake_server connect-proxy --log "$tmp/proxy.log" --deny
+both 56 -x "$FAKE_URL" --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
+assert_contains "$(cat "$tmp/ours.err")" "CONNECT tunnel failed, response 407"
+
 # Truncation: the TCP connection ends without close_notify. With a Content-Length the body is known to be cut
 # (18, as over http). A close-delimited body cannot be told from a cut one: RFC 9112 §9.8 calls it incomplete
 # unless close_notify came, so http-fetch fails it (56); curl 7.88 accepts it (0), a deliberate divergence
