@@ -16,15 +16,19 @@ extension StaticFileHandler {
             case .any: passes = true
             case .tags(let tags): passes = current.map { tag in tags.contains { $0.stronglyMatches(tag) } } ?? false
             }
-        } else if let value = request.headers["If-Unmodified-Since"],
-            request.headers.values(for: "If-Unmodified-Since").count == 1,
-            let since = HTTPDate.parse(value, now: now)
-        {
+        } else if let since = Self.singleDate("If-Unmodified-Since", in: request, now: now) {
             passes = plan.lastModified.map { $0.secondsSinceEpoch <= since } ?? false
         } else {
             passes = true
         }
         return passes ? nil : makeErrorPlan(.preconditionFailed, now: now)
+    }
+
+    /// The date in the field `name` when it appears exactly once and parses; otherwise `nil`, and the field is
+    /// ignored (RFC 9110 §13.1.3, §13.1.4: an invalid or repeated date is not a condition).
+    private static func singleDate(_ name: String, in request: HTTPRequest, now: Int64) -> Int64? {
+        guard let value = request.headers[name], request.headers.values(for: name).count == 1 else { return nil }
+        return HTTPDate.parse(value, now: now)
     }
 
     /// A 304 plan if the request's validators say the client's copy is current, else `nil`.
@@ -38,11 +42,8 @@ extension StaticFileHandler {
             // RFC 9110 §13.1.2: weak comparison; `*` matches any current representation.
             let current = plan.entityTag
             notModified = current.map { EntityTag.parseList(value).weaklyMatches($0) } ?? false
-        } else if let value = request.headers["If-Modified-Since"],
-            request.headers.values(for: "If-Modified-Since").count == 1,
-            let since = HTTPDate.parse(value, now: now)
-        {
-            // RFC 9110 §13.1.3: an invalid date is ignored. Last-Modified has one-second precision.
+        } else if let since = Self.singleDate("If-Modified-Since", in: request, now: now) {
+            // Last-Modified has one-second precision.
             notModified = plan.lastModified.map { $0.secondsSinceEpoch <= since } ?? false
         } else {
             notModified = false

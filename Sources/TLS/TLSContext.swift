@@ -35,20 +35,17 @@ public final class TLSContext: @unchecked Sendable {
     /// Whether sessions from this context accept (server) rather than connect (client).
     let isServer: Bool
 
-    private init(
-        method: OpaquePointer?,
-        minimumVersion: TLSVersion,
-        maximumVersion: TLSVersion?,
-        verifiesPeer: Bool,
-        isServer: Bool
-    ) throws(TLSError) {
+    /// A context for one side; `versions` bounds the protocol versions it negotiates.
+    private init(isServer: Bool, versions: (TLSVersion, TLSVersion?), verifiesPeer: Bool) throws(TLSError) {
         ERR_clear_error()
-        guard let context = SSL_CTX_new(method) else { throw TLSError(.protocolError, detail: drainErrors()) }
+        guard let context = SSL_CTX_new(isServer ? TLS_server_method() : TLS_client_method()) else {
+            throw TLSError(.protocolError, detail: drainErrors())
+        }
         self.context = context
         self.verifiesPeer = verifiesPeer
         self.isServer = isServer
-        _ = copenssl_ctx_set_min_proto_version(context, minimumVersion.openSSLValue)
-        if let maximumVersion { _ = copenssl_ctx_set_max_proto_version(context, maximumVersion.openSSLValue) }
+        _ = copenssl_ctx_set_min_proto_version(context, versions.0.openSSLValue)
+        if let maximum = versions.1 { _ = copenssl_ctx_set_max_proto_version(context, maximum.openSSLValue) }
     }
 
     deinit { SSL_CTX_free(context) }
@@ -62,13 +59,8 @@ public final class TLSContext: @unchecked Sendable {
         certificate: String? = nil,
         key: String? = nil
     ) throws(TLSError) -> TLSContext {
-        let context = try TLSContext(
-            method: TLS_client_method(),
-            minimumVersion: minimumVersion,
-            maximumVersion: maximumVersion,
-            verifiesPeer: verification != .none,
-            isServer: false
-        )
+        let versions = (minimumVersion, maximumVersion)
+        let context = try TLSContext(isServer: false, versions: versions, verifiesPeer: verification != .none)
         switch verification {
         case .systemTrustStore:
             guard SSL_CTX_set_default_verify_paths(context.context) == 1 else {
@@ -99,13 +91,7 @@ public final class TLSContext: @unchecked Sendable {
         minimumVersion: TLSVersion = .v1_2,
         maximumVersion: TLSVersion? = nil
     ) throws(TLSError) -> TLSContext {
-        let context = try TLSContext(
-            method: TLS_server_method(),
-            minimumVersion: minimumVersion,
-            maximumVersion: maximumVersion,
-            verifiesPeer: false,
-            isServer: true
-        )
+        let context = try TLSContext(isServer: true, versions: (minimumVersion, maximumVersion), verifiesPeer: false)
         try context.useCertificate(chain: certificateChain, key: key)
         return context
     }
