@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "EmbeddingTests", dependencies: ["HTTPServer", "HTTPClient", "TestSupport"]),
         .testTarget(
             name: "HTTPClientTests",
-            dependencies: ["HTTPClient", "Fetch", "HTTPServer", "Sockets", "System", "Gzip"]
+            dependencies: ["HTTPClient", "Fetch", "HTTPCore", "Sockets", "System", "Gzip", "TestSupport"]
         ),
     ]
 )

@@ -3,28 +3,17 @@ import HTTPClient
 import HTTPCore
 import Sockets
 import System
+import TestSupport
 import Testing
 
-/// A one-shot raw-socket server that reads the request head and answers with `reply`, then closes.
+/// A one-shot raw-socket server that reads the request and answers with `reply`, then closes.
 @discardableResult
 func withRawServer<R>(reply: [UInt8], _ body: (UInt16) throws -> R) throws -> R {
-    let listener = try Socket(family: .ipv4)
-    try listener.setReuseAddress(true)
-    try listener.bind(to: try SocketAddress.resolve(host: "127.0.0.1", port: 0)[0])
-    try listener.listen(backlog: 4)
-    let port = try listener.localAddress().port
-    try Threads.detach {
-        guard let connection = try? listener.accept() else { return }
-        var received: [UInt8] = []
-        while !received.suffix(4).elementsEqual(Array("\r\n\r\n".utf8)) {
-            guard let chunk = try? connection.receive(upTo: 4096), !chunk.isEmpty else { break }
-            received += chunk
-        }
-        try? connection.sendAll(reply)
-        connection.close()
-        listener.close()
-    }
-    return try body(port)
+    try body(try RawServer { _, _ in .bytes(reply) }.port)
+}
+
+extension String {
+    var bytes: [UInt8] { Array(utf8) }
 }
 
 /// curl's exit code for a ``ClientError``, as `http-fetch` would exit: the assertions the tests made when

@@ -1,6 +1,7 @@
 import Fetch
 import Gzip
 import HTTPClient
+import TestSupport
 import Testing
 
 /// `--compressed`: gzip bodies are decoded, and a broken one is exit 61, never a silent success.

@@ -1,27 +1,13 @@
 import Fetch
 import HTTPClient
 import HTTPCore
-import HTTPServer
 import System
+import TestSupport
 import Testing
 
-/// The fixture site, found relative to this file.
-let siteRoot: String = {
-    var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)  // Tests/HTTPClientTests/FetcherTests.swift
-    return parts.joined(separator: "/") + "/www"
-}()
-
-/// Starts the in-process server on 127.0.0.1 port 0 for the duration of `body`.
+/// The fixture site (`www/`) served on 127.0.0.1 port 0 for the duration of `body`, which gets its URL.
 func withSiteServer<R>(_ body: (String) throws -> R) throws -> R {
-    var configuration = ServerConfiguration()
-    configuration.root = siteRoot
-    configuration.port = 0
-    configuration.accessLog = .none
-    let server = try Server(configuration: configuration)
-    try Threads.detach { try? server.run() }
-    defer { server.stop() }
-    return try body(server.url)
+    try withServer { server in try body(server.url) }
 }
 
 func fetch(
@@ -75,7 +61,7 @@ func fetch(
             try withTemporaryPath("logo.png") { path in
                 let (info, error) = fetch(base + "logo.png", to: path)
                 #expect(error == nil)
-                let expected = readFileIfPresent(siteRoot + "/logo.png")
+                let expected = readFileIfPresent(wwwPath + "/logo.png")
                 #expect(readFileIfPresent(path) == expected)
                 #expect(info.bodyBytes == Int64(expected?.count ?? -1))
                 #expect(readFileIfPresent(path + ".part") == nil)

@@ -2,6 +2,7 @@ import Fetch
 import Gzip
 import HTTPClient
 import HTTPCore
+import TestSupport
 import Testing
 
 /// Servers that abort a response once the client half-closes (nginx does, issue 9): the body is resumed with

@@ -2,6 +2,7 @@ import Fetch
 import HTTPClient
 import HTTPCore
 import Sockets
+import TestSupport
 import Testing
 
 /// Response reading against servers that misbehave on purpose.

@@ -5,8 +5,9 @@ import System
 /// A throwaway server that misbehaves on purpose: it accepts up to `connections` connections one after
 /// another, reads each request head (and a `Content-Length` body), records it, and answers with whatever
 /// `reply` says: exact bytes, a pause, or silence.
-final class RawServer: Sendable {
-    enum Reply: Sendable {
+public final class RawServer: Sendable {
+    /// What the server does with one connection, once it has read the request.
+    public enum Reply: Sendable {
         /// Send these bytes, then close.
         case bytes([UInt8])
         /// Send the first bytes, wait, send the rest, close.
@@ -18,18 +19,26 @@ final class RawServer: Sendable {
         case abortAfterHalfClose([UInt8], keep: Int, reset: Bool = false)
     }
 
-    let port: UInt16
-    let host: String
+    /// The port it listens on (picked by the kernel).
+    public let port: UInt16
+    /// The address it listens on.
+    public let host: String
     private let requests = Locked<[String]>([])
     private let halfCloses = Locked<[Int: Bool]>([:])
 
     /// The request heads and bodies received so far, as ISO-8859-1 text.
-    var received: [String] { requests.withLock { $0 } }
+    public var received: [String] { requests.withLock { $0 } }
 
     /// For each connection answered with `.abortAfterHalfClose`, in order: whether the client had half-closed.
-    var halfClosed: [Bool] { halfCloses.withLock { $0.sorted { $0.key < $1.key }.map(\.value) } }
+    public var halfClosed: [Bool] { halfCloses.withLock { $0.sorted { $0.key < $1.key }.map(\.value) } }
 
-    init(host: String = "127.0.0.1", connections: Int = 1, reply: @escaping @Sendable (Int, String) -> Reply) throws {
+    /// Starts listening on `host`, port 0, and answers `connections` connections one after another with what
+    /// `reply` returns for each (its index and the request received).
+    public init(
+        host: String = "127.0.0.1",
+        connections: Int = 1,
+        reply: @escaping @Sendable (Int, String) -> Reply
+    ) throws {
         let address = try SocketAddress.resolve(host: host, port: 0)[0]
         let listener = try Socket(family: address.family)
         try listener.setReuseAddress(true)
@@ -67,7 +76,7 @@ final class RawServer: Sendable {
     }
 
     /// `http://host:port` plus `path`, with IPv6 hosts in brackets.
-    func url(_ path: String = "/") -> String {
+    public func url(_ path: String = "/") -> String {
         let name = host.contains(":") ? "[\(host)]" : host
         return "http://\(name):\(port)\(path)"
     }
@@ -92,30 +101,4 @@ final class RawServer: Sendable {
         }
         return String(latin1: received)
     }
-}
-
-/// A unique path under /tmp for one test's output file; removes it and its `.part` afterwards.
-func withTemporaryPath<R>(_ name: String, _ body: (String) throws -> R) throws -> R {
-    let path = "/tmp/http-fetch-test-\(UInt64.random(in: 0...UInt64.max))-\(name)"
-    defer {
-        try? FileSystem.unlink(FilePath(path))
-        try? FileSystem.unlink(FilePath(path + ".part"))
-    }
-    return try body(path)
-}
-
-func writeFile(_ path: String, _ bytes: [UInt8]) throws {
-    let file = try OutputFile.open(FilePath(path), mode: .truncate)
-    defer { file.close() }
-    try file.writeAll(bytes)
-}
-
-func readFileIfPresent(_ path: String) -> [UInt8]? {
-    guard let file = try? OpenFile.open(FilePath(path)) else { return nil }
-    defer { file.close() }
-    return try? file.readAll()
-}
-
-extension String {
-    var bytes: [UInt8] { Array(utf8) }
 }
