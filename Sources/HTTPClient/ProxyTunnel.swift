@@ -36,7 +36,8 @@ enum ProxyTunnel {
             let count = try stream.read(into: byte, deadline: deadline)
             if count == 0 { throw .badResponse("the proxy closed the connection before answering CONNECT") }
             received.append(byte[0])
-            guard received.count >= 4, received.suffix(2) == [13, 10] || received.last == 10 else { continue }
+            // A head can only be complete at the end of a line (CRLF, or a bare LF, which the parser accepts).
+            guard received.last == 10 else { continue }
             let parsed: (head: HTTPResponseHead, headLength: Int)?
             do { parsed = try parser.parse(received) } catch { throw .badResponse("proxy: \(error)") }
             guard let (head, _) = parsed else { continue }
