@@ -13,6 +13,12 @@ HOSTILE_CLIENTS="$REPO_ROOT/scripts/hostile_clients.py"
 # hc SUBCOMMAND [options...]: runs a subcommand of scripts/hostile_clients.py.
 hc() { python3 "$HOSTILE_CLIENTS" "$@"; }
 
+# A test stopped by run-tests.sh's timeout (SIGTERM) or by ^C must still run its EXIT trap: bash runs none when
+# a signal it does not trap kills it, and the servers the test started would outlive it (holding ports, and
+# any lock the test's parent held). Trapping the signal turns it into an ordinary exit.
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
 fail() {
     echo "FAIL: $*" >&2
     exit 1

@@ -19,7 +19,8 @@ for test in scripts/tests/test_*.sh; do
     log="$(mktemp)"
     start=$(date +%s%N)
     code=0
-    timeout 300 bash "$test" >"$log" 2>&1 || code=$?
+    # -k: a test that ignores the TERM (a child still running) is killed 10 s later.
+    timeout -k 10 300 bash "$test" >"$log" 2>&1 || code=$?
     if [ "$code" -eq 0 ]; then
         passed=$((passed + 1))
         printf 'ok    %s (%d ms)\n' "$name" $((($(date +%s%N) - start) / 1000000))
