@@ -811,7 +811,8 @@ def cmd_evil_server(args):
 def cmd_canned_server(args):
     """Answers every connection with --reply (backslash escapes decoded) once the request head is in, then
     closes; --reply SILENT never answers (for client timeouts). With --tls-cert and --tls-key it speaks TLS and
-    ends with a bare TCP close, no close_notify (a truncation, as an attacker would cause). Prints the port first."""
+    ends with a bare TCP close, no close_notify (a truncation, as an attacker would cause). With --log, each
+    request head is appended to that file before the answer. Prints the port first."""
     reply = unescape(args.reply)
     context = None
     if args.tls_cert:
@@ -824,7 +825,10 @@ def cmd_canned_server(args):
         if context is not None:
             # SSLSocket.close() closes the socket without SSL_shutdown: the client sees TCP's end only.
             conn = context.wrap_socket(conn, server_side=True)
-        read_head(conn)
+        head = read_head(conn)
+        if args.log:
+            with open(args.log, "ab") as log:
+                log.write(head)
         if reply == b"SILENT":
             time.sleep(30)
         else:
@@ -1213,7 +1217,7 @@ COMMANDS = {
     "changing": (cmd_changing, "--port:int --path --file --version+ --seconds=5.0 --readers=4 --writer-pause=0.01"),
     "midway": (cmd_midway, "--port:int --path --file --after=4194304 --action:rewrite|truncate|append|delete|replace"),
     "evil-server": (cmd_evil_server, f"--mode:{EVIL_MODES} --seconds=60.0 --stream-seconds=10.0 --bomb-bytes=1073741824"),
-    "canned-server": (cmd_canned_server, "--reply --seconds=60.0 --tls-cert= --tls-key="),
+    "canned-server": (cmd_canned_server, "--reply --seconds=60.0 --tls-cert= --tls-key= --log="),
     "connect-proxy": (cmd_connect_proxy, "--log --deny? --seconds=60.0"),
     "range-server": (cmd_range_server, "--file --cut=100000 --seconds=60.0"),
     "exchange": (cmd_exchange, "--port:int --send= --fill=0 --half-close? --pause=0.0 --rcvbuf=0 --timeout=10.0 --summary?"),

@@ -31,6 +31,9 @@ public struct Fetcher {
         } catch {
             transfer.info.exitCode = error.exitCode
             transfer.info.errorMessage = error.message
+            // A rejected certificate ends the transfer in the handshake: its X509 code is still curl's
+            // %{ssl_verify_result} (curl prints 18 for a self-signed certificate with exit 60).
+            if case .certificateRejected(_, let code)? = error.cause { transfer.info.sslVerifyResult = code }
             failure = error
         }
         transfer.info.total = ContinuousClock.now - transfer.start

@@ -38,8 +38,10 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
     /// sent an alert. OpenSSL's reason.
     case tlsHandshakeFailed(String)
     /// The server's certificate did not verify: untrusted issuer, self-signed, expired, or not for this host.
-    /// The verification error (`X509_verify_cert_error_string(3)`).
-    case certificateRejected(String)
+    /// The verification error (`X509_verify_cert_error_string(3)`) and its `X509_V_ERR_*` code
+    /// (`SSL_get_verify_result(3)`: 18 self-signed, 20 unknown issuer, 10 expired, 62 wrong name...), which
+    /// `%{ssl_verify_result}` prints.
+    case certificateRejected(String, verifyResult: Int)
     /// A CA file or folder given for verification cannot be read or holds no certificate.
     case certificateAuthoritiesUnusable(String)
     /// Our own client certificate or key cannot be read, parsed, or they do not match.
@@ -68,7 +70,7 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
         case .cutBody(_, nil): return "transfer closed with outstanding read data remaining"
         case .bodyTooLarge(let limit): return "Maximum file size exceeded (\(limit) bytes)"
         case .tlsHandshakeFailed(let why): return "TLS handshake failed: \(why)"
-        case .certificateRejected(let why): return "SSL certificate problem: \(why)"
+        case .certificateRejected(let why, _): return "SSL certificate problem: \(why)"
         case .certificateAuthoritiesUnusable(let why): return why
         case .clientCertificateUnusable(let why): return "unable to use client certificate: \(why)"
         case .tlsTruncated:

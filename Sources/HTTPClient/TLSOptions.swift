@@ -58,7 +58,7 @@ extension ClientError {
     /// The client's account of a failed TLS step.
     init(_ error: TLSError) {
         switch error.kind {
-        case .certificateRejected: self = .certificateRejected(error.detail)
+        case .certificateRejected(let code): self = .certificateRejected(error.detail, verifyResult: code)
         case .truncated: self = .tlsTruncated
         case .unreadableFile, .badCredentials: self = .clientCertificateUnusable(error.description)
         case .handshakeFailed, .plainHTTP, .protocolError: self = .tlsHandshakeFailed(error.detail)

@@ -18,7 +18,7 @@ public final class TLSStream: ByteStream {
 
     /// Runs the handshake over `transport` (which the new stream then owns) for the server `host`.
     ///
-    /// - Throws: ``ClientError/tlsHandshakeFailed(_:)``, ``ClientError/certificateRejected(_:)``, or the
+    /// - Throws: ``ClientError/tlsHandshakeFailed(_:)``, ``ClientError/certificateRejected(_:verifyResult:)``, or the
     ///   transport's errors (a timeout, a reset).
     public init(
         over transport: any ByteStream,

@@ -22,11 +22,13 @@ start_tls_server() {
     local cert="$1"
     shift
     TLS_PORT="$(hc free-port)"
+    # The log is written by the new server only: an ACCEPT left by the previous one would end the wait early.
+    rm -f "$tmp/s_server.log"
     (cd "$site" && exec openssl s_server -accept "127.0.0.1:$TLS_PORT" -cert "$ca/$cert.pem" -key "$ca/$cert.key" \
         -WWW "$@") >"$tmp/s_server.log" 2>&1 &
     TLS_PID=$!
     for _ in $(seq 1 100); do
-        grep -q '^ACCEPT' "$tmp/s_server.log" && return 0
+        grep -qs '^ACCEPT' "$tmp/s_server.log" && return 0
         sleep 0.05
     done
     fail "openssl s_server did not start: $(cat "$tmp/s_server.log")"
@@ -69,17 +71,26 @@ code=0
 "$HTTP_FETCH" --cacert "$ca/ca.pem" --half-close "$url" >"$tmp/ours.out" 2>"$tmp/ours.err" || code=$?
 assert_equal "0 hello over tls" "$code $(cat "$tmp/ours.out")"
 
-# Certificates that must not pass, each with its reason.
+# Certificates that must not pass, each with its reason; %{ssl_verify_result} is the X509_V_ERR_* code, as curl's.
+verify_result='%{ssl_verify_result} %{exitcode}'
 start_tls_server wrongname
-both 60 --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
+both 60 --cacert "$ca/ca.pem" -w "$verify_result" "https://localhost:$TLS_PORT/hello.txt"
 assert_equal "http-fetch: (60) SSL certificate problem: hostname mismatch" "$(cat "$tmp/ours.err")"
+# OpenSSL's code for a wrong name is 62 (X509_V_ERR_HOSTNAME_MISMATCH); curl checks the name itself after the
+# chain verified and prints 1 (README, "https": a deliberate divergence).
+assert_equal "62 60|1 60" "$(cat "$tmp/ours.out")|$(cat "$tmp/curl.out")"
+both 60 -w "$verify_result" "https://localhost:$TLS_PORT/hello.txt"  # untrusted issuer is found first
+assert_equal "20 60|20 60" "$(cat "$tmp/ours.out")|$(cat "$tmp/curl.out")"
 start_tls_server expired
-both 60 --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
+both 60 --cacert "$ca/ca.pem" -w "$verify_result" "https://localhost:$TLS_PORT/hello.txt"
 assert_equal "http-fetch: (60) SSL certificate problem: certificate has expired" "$(cat "$tmp/ours.err")"
+assert_equal "10 60|10 60" "$(cat "$tmp/ours.out")|$(cat "$tmp/curl.out")"
 start_tls_server selfsigned
-both 60 --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
+both 60 --cacert "$ca/ca.pem" -w "$verify_result" "https://localhost:$TLS_PORT/hello.txt"
 assert_equal "http-fetch: (60) SSL certificate problem: self-signed certificate" "$(cat "$tmp/ours.err")"
-both 0 -k "https://localhost:$TLS_PORT/hello.txt"
+assert_equal "18 60|18 60" "$(cat "$tmp/ours.out")|$(cat "$tmp/curl.out")"
+both 0 -k -w "$verify_result" -o /dev/null "https://localhost:$TLS_PORT/hello.txt"
+assert_equal "18 0|18 0" "$(cat "$tmp/ours.out")|$(cat "$tmp/curl.out")"
 
 # No common protocol version: 35.
 start_tls_server server -no_tls1_3
@@ -106,6 +117,40 @@ start_fake_server canned-server --reply "HTTP/1.0 301 Moved\r\nLocation: https:/
 both 0 -L --cacert "$ca/ca.pem" -w ' %{url_effective} %{num_redirects}' "$FAKE_URL/"
 assert_equal "hello over tls
  https://localhost:$TLS_PORT/hello.txt 1" "$(cat "$tmp/ours.out")"
+
+# -L from http to https on another origin (scheme and port change): -u credentials and -H Authorization and
+# Cookie stay behind, other -H fields go on (curl since 7.83, CVE-2022-27776). Both hops log the heads they got.
+target_port="$tmp/target.port"
+hc canned-server --tls-cert "$ca/server.pem" --tls-key "$ca/server.key" --log "$tmp/target.log" \
+    --reply "HTTP/1.0 200 OK\r\nContent-Length: 7\r\n\r\nlanded\n" >"$target_port" &
+TARGET_PID=$!
+add_exit_trap 'stop_job "${TARGET_PID:-}"'
+wait_for_file "$target_port"
+target="https://localhost:$(head -n 1 "$target_port")/landed"
+start_fake_server canned-server --log "$tmp/first.log" \
+    --reply "HTTP/1.0 302 Found\r\nLocation: $target\r\nContent-Length: 0\r\n\r\n"
+for auth in -u -H; do
+    auth_args=(-u user:secret)
+    [ "$auth" = -H ] && auth_args=(-H 'Authorization: Bearer t0ken')
+    : >"$tmp/first.log"
+    : >"$tmp/target.log"
+    both 0 -L --cacert "$ca/ca.pem" "${auth_args[@]}" -H 'Cookie: c=1' -H 'X-Keep: 1' "$FAKE_URL/start"
+    assert_equal "landed" "$(cat "$tmp/ours.out")"
+    for client in http-fetch curl; do
+        # The heads of both clients are in each log, http-fetch's first: the first hop had everything.
+        first="$(tr -d '\r' <"$tmp/first.log" | awk -v n="$client" 'BEGIN { i = 0 } /^GET / { i++ }
+            (n == "http-fetch" && i == 1) || (n == "curl" && i == 2)')"
+        second="$(tr -d '\r' <"$tmp/target.log" | awk -v n="$client" 'BEGIN { i = 0 } /^GET / { i++ }
+            (n == "http-fetch" && i == 1) || (n == "curl" && i == 2)')"
+        assert_contains "$first" "Authorization: " "$client: first hop"
+        assert_contains "$first" "Cookie: c=1" "$client: first hop"
+        assert_contains "$second" "GET /landed HTTP/1." "$client: second hop"
+        assert_contains "$second" "Host: localhost:" "$client: second hop"
+        assert_contains "$second" "X-Keep: 1" "$client: second hop keeps other fields"
+        assert_equal "" "$(grep -iE '^(authorization|cookie):' <<<"$second" || true)" "$client: second hop, credentials by $auth"
+    done
+done
+stop_job "$TARGET_PID"
 
 # Through a proxy: a CONNECT tunnel, TLS end to end inside it; proxy credentials go on the CONNECT only.
 start_fake_server connect-proxy --log "$tmp/proxy.log"
