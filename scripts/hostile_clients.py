@@ -8,6 +8,8 @@ line of their output) and exit 1 when the property they check does not hold; the
 
 Raw clients
   exchange        send bytes (escapes decoded), optionally half-close, print the exact reply or a summary
+  tls-half-close  one https GET that ends its request with nothing, close_notify, a TCP FIN or both; prints
+                  what came back and how the connection ended (the half-close table of the README)
   fetch-loop      GET one file again and again (optionally until a stop file appears); every reply must be
                   a 200 with exactly the expected bytes
   paced-download  GET a large file at a set rate with a small receive buffer, marking when it started
@@ -812,7 +814,9 @@ def cmd_canned_server(args):
     """Answers every connection with --reply (backslash escapes decoded) once the request head is in, then
     closes; --reply SILENT never answers (for client timeouts). With --tls-cert and --tls-key it speaks TLS and
     ends with a bare TCP close, no close_notify (a truncation, as an attacker would cause). With --log, each
-    request head is appended to that file before the answer. Prints the port first."""
+    request head is appended to that file before the answer; with --watch SECONDS as well, what the client did
+    next within that time: "after the request: open" (nothing), "close_notify" (TLS only), "fin" (the TCP
+    half-close) or "data". Prints the port first."""
     reply = unescape(args.reply)
     context = None
     if args.tls_cert:
@@ -824,17 +828,38 @@ def cmd_canned_server(args):
     def serve(conn):
         if context is not None:
             # SSLSocket.close() closes the socket without SSL_shutdown: the client sees TCP's end only.
-            conn = context.wrap_socket(conn, server_side=True)
+            # Without ragged-EOF suppression a TCP end without close_notify raises instead of reading b"".
+            conn = context.wrap_socket(conn, server_side=True, suppress_ragged_eofs=False)
         head = read_head(conn)
         if args.log:
+            after = b""
+            if args.watch > 0:
+                conn.settimeout(args.watch)
+                try:
+                    data = conn.recv(4096)
+                    after = b"data" if data else b"close_notify" if context is not None else b"fin"
+                except socket.timeout:
+                    after = b"open"
+                except ssl_errors(context):
+                    after = b"fin"
+                after = b"after the request: " + after + b"\n"
             with open(args.log, "ab") as log:
-                log.write(head)
+                log.write(head + after)
         if reply == b"SILENT":
             time.sleep(30)
         else:
             conn.sendall(reply)
 
     return serve_connections(args.seconds, serve)
+
+
+def ssl_errors(context):
+    """The exception a TLS socket raises for a TCP end without close_notify (none for a plain socket)."""
+    if context is None:
+        return ()
+    import ssl
+
+    return ssl.SSLEOFError
 
 
 def cmd_connect_proxy(args):
@@ -936,6 +961,120 @@ def cmd_exchange(args):
         print(f"first_line={first} bytes={len(reply)} seconds={took:.2f}")
     else:
         sys.stdout.buffer.write(reply)
+    return 0
+
+
+def cmd_tls_half_close(args):
+    """One GET of --path over TLS (--tls 1.2 or 1.3, the name --name checked against --cafile's CA) to 127.0.0.1:--port,
+    the request followed by --mode: none (nothing: the end of the request is known from its framing), notify
+    (close_notify, RFC 8446 §6.1, the TCP connection left open), fin (TCP shutdown(SHUT_WR) under the TLS session)
+    or notify-fin (close_notify, then the TCP half-close: http-fetch's --half-close). Reads until the server's
+    close_notify, the TCP end, a reset or --timeout, and prints status=, body=, length= and end=, then verdict=:
+    ok (the whole body, then close_notify), ok-eof (the whole body, no close_notify), cut (part of it: fewer
+    bytes than --size, or than Content-Length without it),
+    none (no response), or what failed."""
+    try:
+        return tls_half_close(args)
+    except Exception as error:  # a measurement: say what broke instead of a traceback
+        print(f"verdict={type(error).__name__}")
+        return 1
+
+
+def tls_half_close(args):
+    """The measurement of cmd_tls_half_close."""
+    import ssl
+
+    context = ssl.create_default_context(cafile=args.cafile)
+    version = ssl.TLSVersion.TLSv1_3 if args.tls == "1.3" else ssl.TLSVersion.TLSv1_2
+    context.minimum_version = context.maximum_version = version
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    tls = context.wrap_bio(incoming, outgoing, server_hostname=args.name)
+    sock = socket.create_connection((HOST, args.port), timeout=args.timeout)
+
+    def flush():
+        data = outgoing.read()
+        if data:
+            sock.sendall(data)
+
+    def fill():
+        data = sock.recv(1 << 16)
+        if data:
+            incoming.write(data)
+        else:
+            incoming.write_eof()
+        return bool(data)
+
+    while True:
+        try:
+            tls.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            flush()
+            if not fill():
+                print("verdict=handshake-failed")
+                return 1
+        except ssl.SSLError as error:
+            print(f"end={error.reason} verdict=handshake-failed")
+            return 1
+    head, body, end, sending = b"", 0, "", "ok"
+    try:
+        flush()
+        tls.write(f"GET {args.path} HTTP/1.0\r\nHost: {args.name}\r\n\r\n".encode())
+        flush()
+        if args.mode in ("notify", "notify-fin"):
+            try:
+                tls.unwrap()  # SSL_shutdown(3): our close_notify; the peer's may come later
+            except ssl.SSLWantReadError:
+                pass
+            flush()
+        if args.mode in ("fin", "notify-fin"):
+            sock.shutdown(socket.SHUT_WR)
+    except OSError as error:
+        # The server may already have answered and closed (a reset when we send after that): still read.
+        sending = type(error).__name__
+    while not end:
+        try:
+            data = tls.read(1 << 16)
+            if not data:
+                end = "close_notify"
+        except ssl.SSLWantReadError:
+            try:
+                fill()
+            except ConnectionResetError:
+                end = "reset"
+            except socket.timeout:
+                end = "timeout"
+            continue
+        except ssl.SSLZeroReturnError:
+            end = "close_notify"
+            continue
+        except ssl.SSLEOFError:
+            end = "eof"
+            continue
+        except ssl.SSLError as error:
+            end = "tls-error:" + str(error.reason)
+            continue
+        if b"\r\n\r\n" in head or not data:
+            body += len(data)
+        else:
+            head += data
+            if b"\r\n\r\n" in head:
+                head, _, rest = head.partition(b"\r\n\r\n")
+                head += b"\r\n\r\n"
+                body = len(rest)
+    sock.close()
+    status, headers, _ = split_reply(head)
+    length = headers.get("content-length")
+    expected = args.size if args.size > 0 else int(length) if length is not None else None
+    if status is None:
+        verdict = "none"
+    elif body == expected:
+        verdict = "ok" if end == "close_notify" else "ok-eof"
+    else:
+        verdict = "cut"
+    if end.startswith(("reset", "timeout", "tls-error")) and verdict == "none":
+        verdict = end.split(":")[0]
+    print(f"status={status} body={body} length={length} sending={sending} end={end} verdict={verdict}")
     return 0
 
 
@@ -1217,10 +1356,11 @@ COMMANDS = {
     "changing": (cmd_changing, "--port:int --path --file --version+ --seconds=5.0 --readers=4 --writer-pause=0.01"),
     "midway": (cmd_midway, "--port:int --path --file --after=4194304 --action:rewrite|truncate|append|delete|replace"),
     "evil-server": (cmd_evil_server, f"--mode:{EVIL_MODES} --seconds=60.0 --stream-seconds=10.0 --bomb-bytes=1073741824"),
-    "canned-server": (cmd_canned_server, "--reply --seconds=60.0 --tls-cert= --tls-key= --log="),
+    "canned-server": (cmd_canned_server, "--reply --seconds=60.0 --tls-cert= --tls-key= --log= --watch=0.0"),
     "connect-proxy": (cmd_connect_proxy, "--log --deny? --seconds=60.0"),
     "range-server": (cmd_range_server, "--file --cut=100000 --seconds=60.0"),
     "exchange": (cmd_exchange, "--port:int --send= --fill=0 --half-close? --pause=0.0 --rcvbuf=0 --timeout=10.0 --summary?"),
+    "tls-half-close": (cmd_tls_half_close, "--port:int --path --name --cafile --tls:1.2|1.3 --mode:none|notify|fin|notify-fin --size=0 --timeout=10.0"),
     "paced-download": (cmd_paced_download, "--port:int --path --out --started= --rate=10485760"),
     "post-linger": (cmd_post_linger, "--port:int --body-bytes:int --pause=0.0"),
     "auth-timing": (cmd_auth_timing, "--port:int --existing --missing --rounds=11"),
