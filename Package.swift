@@ -33,7 +33,7 @@ let package = Package(
         // socket owner moves every byte (issues 14 and 15).
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .target(name: "TLS", dependencies: ["COpenSSL"]),
-        .target(name: "HTTPServer", dependencies: ["Sockets", "System", "HTTPCore", "Gzip"]),
+        .target(name: "HTTPServer", dependencies: ["Sockets", "System", "HTTPCore", "Gzip", "TLS"]),
         // The client core: URL, request head, one exchange over a ByteStream with a pull API, ClientError.
         .target(name: "HTTPClient", dependencies: ["Sockets", "System", "HTTPCore", "TLS"]),
         // curl's behaviour above it: options, redirects, recovery, files, progress, -w, exit codes.
@@ -54,21 +54,22 @@ let package = Package(
         .executableTarget(name: "fuzz-response-parser", dependencies: ["FuzzChecks"]),
         .executableTarget(name: "fuzz-gzip-decoder", dependencies: ["FuzzChecks"]),
         .testTarget(name: "FuzzChecksTests", dependencies: ["FuzzChecks"]),
-        // What the tests share: the temporary tree, a raw socket client, and `withServer` on the public TestServer.
+        // What the tests share: the temporary tree, a raw socket client, `withServer` on the public TestServer, and a
+        // throwaway CA (TestCA, made by scripts/make-test-ca).
         // Each test target depends on what it tests plus TestSupport.
         .target(
             name: "TestSupport",
-            dependencies: ["HTTPServer", "HTTPCore", "Sockets", "System"],
+            dependencies: ["HTTPServer", "HTTPCore", "Sockets", "System", "TLS"],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "SystemTests", dependencies: ["System", "TestSupport"]),
         .testTarget(name: "SocketsTests", dependencies: ["Sockets", "System", "TestSupport"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
-        .testTarget(name: "TLSTests", dependencies: ["TLS"]),
+        .testTarget(name: "TLSTests", dependencies: ["TLS", "TestSupport"]),
         .testTarget(name: "GzipTests", dependencies: ["Gzip"], exclude: ["Fixtures"]),
         .testTarget(
             name: "HTTPServerTests",
-            dependencies: ["HTTPServer", "HTTPCore", "Gzip", "Sockets", "System", "TestSupport"]
+            dependencies: ["HTTPServer", "HTTPCore", "Gzip", "Sockets", "System", "TLS", "TestSupport"]
         ),
         // TestServer and Client.fetch together, as the README's Embedding section shows another package using them.
         .testTarget(name: "EmbeddingTests", dependencies: ["HTTPServer", "HTTPClient", "TestSupport"]),

@@ -276,6 +276,39 @@ def cmd_slowloris(args):
     return 0
 
 
+def cmd_tls_stall(args):
+    """A slowloris of the TLS handshake: each connection sends the start of a ClientHello (a record header
+    announcing 512 bytes, then one byte) and one more byte every interval, never finishing it. Prints
+    `connections=N closed_by_server=M first_close=S last_close=S` (seconds from the start to each close)."""
+    raise_nofile()
+    socks, _ = open_many(args.port, args.connections, rate=args.rate)
+    start = time.monotonic()
+    time.sleep(0.2)
+    sent = set()
+    closes = []
+
+    def step(sock):
+        try:
+            if sock not in sent:
+                sock.send(b"\x16\x03\x01\x02\x00\x01")
+                sent.add(sock)
+            else:
+                sock.send(b"\x00")
+            sock.recv(4096, socket.MSG_DONTWAIT)  # EOF (or an alert): the server ended it.
+        except BlockingIOError:
+            return True
+        except OSError:
+            pass  # A reset, or a send after the server's close: ended too.
+        closes.append(time.monotonic() - start)
+        return False
+
+    keep_up(socks, args.seconds, args.interval, step)
+    first = min(closes) if closes else 0.0
+    last = max(closes) if closes else 0.0
+    print(f"connections={len(socks)} closed_by_server={len(closes)} first_close={first:.2f} last_close={last:.2f}")
+    return 0
+
+
 def cmd_slowread(args):
     """Each connection asks for a large file with a tiny receive buffer and reads a few bytes per interval."""
     raise_nofile()
@@ -1346,6 +1379,7 @@ EVIL_MODES = "endless-header|many-headers|huge-length|overflow-length|endless-bo
 COMMANDS = {
     "fetch-loop": (cmd_fetch_loop, "--port:int --path --expect --seconds=10.0 --count=0 --timeout=10.0 --pause=0.0 --stop-file="),
     "slowloris": (cmd_slowloris, "--port:int --connections=200 --seconds=5.0 --interval=1.0 --rate=0.0"),
+    "tls-stall": (cmd_tls_stall, "--port:int --connections=100 --seconds=5.0 --interval=0.5 --rate=0.0"),
     "slowread": (cmd_slowread, "--port:int --path --connections=50 --seconds=5.0 --interval=0.5 --bytes=32"),
     "flood": (cmd_flood, "--port:int --connections=500 --hold=10.0 --rate=0.0 --expect-all-closed? --quiet=10.0 --probe-wait=5.0"),
     "resets": (cmd_resets, "--port:int --path --count=50 --read=10000"),

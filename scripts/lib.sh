@@ -58,7 +58,8 @@ assert_equal_files() {  # expected-file actual-file
 }
 
 # start_server [http-serve flags...]: starts the server on a free port, sets SERVER_PID, PORT, BASE.
-# The server's stdout (first line "listening on http://HOST:PORT/", then the access log) goes to $SERVER_LOG.
+# The server's stdout (first line "listening on http://HOST:PORT/", https:// with --tls-cert, then the access
+# log) goes to $SERVER_LOG.
 # With SERVE_PREFIX set (see start_server_as_nobody), the server runs under that command.
 start_server() {
     SERVER_LOG="$(mktemp)"
@@ -73,7 +74,7 @@ start_server() {
     local first
     first="$(head -n 1 "$SERVER_LOG")"
     case "$first" in
-        "listening on http://"*) ;;
+        "listening on http://"* | "listening on https://"*) ;;
         *) fail "unexpected first line: '$first'" ;;
     esac
     BASE="${first#listening on }"

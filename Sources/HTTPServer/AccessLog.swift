@@ -5,7 +5,9 @@ import System
 ///
 /// `host - - [10/Oct/2000:13:55:36 +0000] "GET / HTTP/1.0" 200 2326 "referer" "agent"`:
 /// the request line exactly as received (quotes, backslashes and control bytes escaped),
-/// and the number of body bytes really sent.
+/// and the number of body bytes really sent. A server speaking https adds one field after them, the TLS
+/// version (`TLSv1.3`, `TLSv1.2`, or `-` for a plain HTTP request on the TLS port), as nginx's
+/// `$ssl_protocol` would.
 ///
 /// A log file is reopened on SIGHUP (``reopen(generation:)``), so logrotate can move it away and
 /// signal the server, which then writes to a new file of the same name.
@@ -59,12 +61,13 @@ public final class AccessLog: Sendable {
         return true
     }
 
-    /// Writes one finished line (``line(client:user:request:rawRequestLine:status:bytesSent:now:)``).
+    /// Writes one finished line (``line(client:user:request:rawRequestLine:status:bytesSent:now:tlsVersion:)``).
     public func write(_ line: String) {
         output.withLock { $0?.write(line) }
     }
 
-    /// The Combined Log Format line for one response, line end included.
+    /// The Combined Log Format line for one response, line end included; with `tlsVersion`, that field
+    /// follows the user agent.
     public static func line(
         client: String,
         user: String? = nil,
@@ -72,7 +75,8 @@ public final class AccessLog: Sendable {
         rawRequestLine: String?,
         status: Int,
         bytesSent: Int64,
-        now: Int64
+        now: Int64,
+        tlsVersion: String? = nil
     ) -> String {
         var line = client
         // CLF's third field is the authenticated user (RFC 7617); escaped like every request-borne value.
@@ -81,8 +85,9 @@ public final class AccessLog: Sendable {
         line += Self.escape(request?.requestLine ?? rawRequestLine ?? "")
         line += "\" \(status) \(bytesSent) \""
         line += Self.escape(request?.headers["Referer"] ?? "-") + "\" \""
-        line += Self.escape(request?.headers["User-Agent"] ?? "-") + "\"\n"
-        return line
+        line += Self.escape(request?.headers["User-Agent"] ?? "-") + "\""
+        if let tlsVersion { line += " " + tlsVersion }
+        return line + "\n"
     }
 
     /// `10/Oct/2000:13:55:36 +0000`.

@@ -1,6 +1,7 @@
 import HTTPCore
 import Sockets
 import System
+import TLS
 
 /// One client connection and where it stands, as darkhttpd keeps it: a small state machine that owns
 /// its transitions. The ``EventLoop`` tells it what happened (readable, writable, deadline passed) and
@@ -8,6 +9,10 @@ import System
 ///
 /// reading head → sending (head, then body) → lingering close → closed. Every step is
 /// non-blocking; EAGAIN parks the connection until epoll says it is ready again.
+///
+/// Over TLS the states are the same: a ``TLSChannel`` moves the bytes (the handshake runs inside
+/// "reading head", under the same deadline), and file bodies are read with `pread` and encrypted instead
+/// of spliced with `sendfile`, which cannot carry TLS without kernel TLS.
 final class Connection {
     enum State {
         /// Receiving the request head; watched for readable.
@@ -36,11 +41,21 @@ final class Connection {
         /// How long a client may take to send its head, and how long a send may stall.
         let timeoutMilliseconds: Int64
         let log: ServerLog
+        /// The certificate and key, when the server speaks https.
+        let tls: TLSCredentials?
         /// One receive buffer for the whole loop: most heads are parsed straight out of it.
         var scratch = [UInt8](repeating: 0, count: 16384)
+        /// One buffer for the loop's TLS file bodies: `pread` into it, then encrypt (allocated on first use).
+        lazy var fileChunk = [UInt8](repeating: 0, count: Connection.tlsChunk)
 
-        init(handler: StaticFileHandler, configuration: ServerConfiguration, log: ServerLog) {
+        init(
+            handler: StaticFileHandler,
+            configuration: ServerConfiguration,
+            log: ServerLog,
+            tls: TLSCredentials? = nil
+        ) {
             self.handler = handler
+            self.tls = tls
             self.auth = configuration.auth
             self.limits = configuration.limits
             let (seconds, attoseconds) = configuration.timeout.components
@@ -53,6 +68,8 @@ final class Connection {
     static let lingerMilliseconds: Int64 = 2000
     /// Files up to this size are sent from memory; larger ones with sendfile(2).
     static let smallFileLimit: Int64 = 16384
+    /// Plaintext encrypted per step over TLS: four full records (RFC 8446 §5.1: at most 16 KiB each).
+    static let tlsChunk = 65536
 
     let socket: Socket
     /// The loop's name for this connection: its epoll registrations carry it (``TokenTable``).
@@ -67,6 +84,11 @@ final class Connection {
 
     private var head: RequestHeadReader
     private var request: HTTPRequest?
+    /// The TLS layer when the server speaks https; `nil` for plain TCP, and after a plain-HTTP client on
+    /// the TLS port, whose answer goes out unencrypted.
+    private var tls: TLSChannel?
+    /// The request line for the log when the head never reached ``head`` (plain HTTP on the TLS port).
+    private var rawRequestLine: String?
     /// Whether the client may still send bytes we will not read: then closing at once could turn
     /// our FIN into a reset that destroys the response (RFC 9112 §9.6), so the close lingers.
     private var mayHaveUnreadInput = true
@@ -87,11 +109,12 @@ final class Connection {
     private var bodySent: Int64 = 0
     private var logged = false
 
-    init(socket: Socket, peer: SocketAddress, token: UInt64, context: Context, now: Int64) {
+    init(socket: Socket, peer: SocketAddress, token: UInt64, context: Context, now: Int64, tls: TLSChannel? = nil) {
         self.socket = socket
         self.token = token
         self.peer = peer
         self.context = context
+        self.tls = tls
         self.head = RequestHeadReader(limits: context.limits)
         self.deadline = now + context.timeoutMilliseconds
     }
@@ -146,6 +169,7 @@ final class Connection {
     // MARK: Reading the head
 
     private func readHead(now: Int64) -> Action {
+        if let tls { return readHead(over: tls, now: now) }
         for _ in 0..<8 {
             let result: IOResult
             do {
@@ -161,19 +185,61 @@ final class Connection {
                 guard let error = head.endOfInput() else { return .close }
                 return start(context.handler.respond(to: error, now: WallClock.secondsSinceEpoch()), now: now)
             case .processed(let count):
-                switch head.append(context.scratch[..<count]) {
-                case .incomplete:
-                    continue
-                case .failed(let error):
-                    return start(context.handler.respond(to: error, now: WallClock.secondsSinceEpoch()), now: now)
-                case .complete(let request, let mayHaveUnreadInput):
-                    self.request = request
-                    self.mayHaveUnreadInput = mayHaveUnreadInput
-                    return start(respond(to: request), now: now)
-                }
+                if let action = take(count, now: now) { return action }
             }
         }
         return .wait(.readable)
+    }
+
+    /// The TLS handshake, then the head, decrypted by `tls`. A client that never finishes the handshake
+    /// sent no head: the deadline closes it silently, as a plain connection that sent nothing.
+    private func readHead(over tls: TLSChannel, now: Int64) -> Action {
+        var reads = 8
+        while true {
+            let received: TLSChannel.Received
+            do {
+                received = try context.scratch.withUnsafeMutableBytes {
+                    try tls.receive(from: socket, into: $0, reads: &reads)
+                }
+            } catch let error as TLSError where error.kind == .plainHTTP {
+                return answerPlainHTTP(tls, now: now)
+            } catch {
+                return .close  // A failed handshake or a reset: nothing to answer, nothing to log.
+            }
+            switch received {
+            case .wait(let events):
+                return .wait(events)
+            case .endOfStream:
+                guard let error = head.endOfInput() else { return .close }
+                return start(context.handler.respond(to: error, now: WallClock.secondsSinceEpoch()), now: now)
+            case .bytes(let count):
+                if let action = take(count, now: now) { return action }
+            }
+        }
+    }
+
+    /// Adds the first `count` bytes of the scratch buffer to the head; `nil` while it is incomplete.
+    private func take(_ count: Int, now: Int64) -> Action? {
+        switch head.append(context.scratch[..<count]) {
+        case .incomplete:
+            return nil
+        case .failed(let error):
+            return start(context.handler.respond(to: error, now: WallClock.secondsSinceEpoch()), now: now)
+        case .complete(let request, let mayHaveUnreadInput):
+            self.request = request
+            self.mayHaveUnreadInput = mayHaveUnreadInput
+            return start(respond(to: request), now: now)
+        }
+    }
+
+    /// A plain HTTP request on the TLS port (OpenSSL saw a request line where a ClientHello belongs): the
+    /// client cannot read a TLS alert, so it gets a plain-text 400 saying to use https, unencrypted, then the
+    /// close (nginx's 497 page does the same).
+    private func answerPlainHTTP(_ tls: TLSChannel, now: Int64) -> Action {
+        rawRequestLine = Self.firstLine(tls.firstBytes)
+        self.tls = nil
+        mayHaveUnreadInput = true  // The rest of its head is unread.
+        return start(context.handler.plainHTTPOnTLSPort(now: WallClock.secondsSinceEpoch()), now: now)
     }
 
     /// The plan for a complete request: a 401 when authentication is on and refuses it, else the handler's.
@@ -260,6 +326,7 @@ final class Connection {
     /// Sends what the socket takes now: head and in-memory body in one gathered send, then the file
     /// with sendfile(2). A bounded number of calls per wake-up keeps one fast reader from starving others.
     private func send(now: Int64) -> Action {
+        if let tls { return send(over: tls, now: now) }
         do {
             for _ in 0..<16 {
                 if headSent < headBytes.count || bodyOffset < body.count {
@@ -305,6 +372,64 @@ final class Connection {
         }
     }
 
+    /// Sends over TLS: head and in-memory body encrypted from where they stand, the file read with `pread`
+    /// into the loop's chunk and encrypted, each chunk checked against the version the head promised
+    /// before it is encrypted; then `close_notify`. Records the socket does not take wait in `tls` and go
+    /// first on the next call, as the rest of a partial `send` would.
+    private func send(over tls: TLSChannel, now: Int64) -> Action {
+        do {
+            for _ in 0..<16 {
+                switch try tls.flush(to: socket) {
+                case .blocked(let progressed):
+                    if progressed { deadline = now + context.timeoutMilliseconds }
+                    return .wait(.writable)
+                case .done:
+                    break
+                }
+                if headSent < headBytes.count {
+                    let count = try headBytes.withUnsafeBytes {
+                        try tls.write(UnsafeRawBufferPointer(rebasing: $0[headSent...]))
+                    }
+                    advance(sent: count)
+                }
+                if bodyOffset < body.count {
+                    let end = min(body.count, bodyOffset + Self.tlsChunk)
+                    let count = try body.withUnsafeBytes {
+                        try tls.write(UnsafeRawBufferPointer(rebasing: $0[bodyOffset..<end]))
+                    }
+                    advance(sent: count)
+                } else if let file, fileOffset < fileEnd {
+                    let want = Int(min(fileEnd - fileOffset, Int64(Self.tlsChunk)))
+                    let count = try context.fileChunk.withUnsafeMutableBytes {
+                        try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<want]), at: fileOffset)
+                    }
+                    if count == 0 {
+                        fileEnd = fileOffset  // Shrank since opened: the identity check below resets.
+                        continue
+                    }
+                    // pread(2) reads the file as it is now: a chunk of a rewritten file must never be encrypted
+                    // under the head of the old one.
+                    if fileChanged() { return resetForChangedFile() }
+                    _ = try context.fileChunk.withUnsafeBytes {
+                        try tls.write(UnsafeRawBufferPointer(rebasing: $0[..<count]))
+                    }
+                    fileOffset += Int64(count)
+                    bodySent += Int64(count)
+                } else if !tls.isClosing {
+                    if file != nil && fileChanged() { return resetForChangedFile() }
+                    tls.close()  // Flushed at the top of the loop with the body's last records.
+                } else {
+                    return finish(now: now)
+                }
+                deadline = now + context.timeoutMilliseconds
+            }
+            return .wait(.writable)
+        } catch {
+            record()
+            return .close
+        }
+    }
+
     /// Counts `count` bytes taken by a gathered send of the head's rest and then the body's rest.
     private func advance(sent count: Int) {
         let fromHead = min(count, headBytes.count - headSent)
@@ -336,7 +461,8 @@ final class Connection {
     private func finish(now: Int64) -> Action {
         record()
         releaseResponse()
-        guard mayHaveUnreadInput else { return .close }
+        // Over TLS the client answers our close_notify with its own: unread input, so linger too.
+        guard mayHaveUnreadInput || tls != nil else { return .close }
         // Lingering close: FIN first, then read and discard until the client's EOF, so unread input
         // never makes close(2) send a reset that destroys the response in flight (RFC 9112 §9.6).
         try? socket.shutdown(.write)
@@ -382,10 +508,11 @@ final class Connection {
                 client: peer.host,
                 user: user,
                 request: request,
-                rawRequestLine: request == nil ? Self.firstLine(head.received) : nil,
+                rawRequestLine: request == nil ? rawRequestLine ?? Self.firstLine(head.received) : nil,
                 status: status,
                 bytesSent: bodySent,
-                now: WallClock.secondsSinceEpoch()
+                now: WallClock.secondsSinceEpoch(),
+                tlsVersion: context.tls == nil ? nil : tls?.version ?? "-"
             )
         )
     }

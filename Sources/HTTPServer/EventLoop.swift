@@ -1,6 +1,7 @@
 import HTTPCore
 import Sockets
 import System
+import TLS
 
 /// One worker's event loop: an epoll set holding the shared listening socket and the
 /// connections this loop accepted, served by one thread from accept to close.
@@ -20,6 +21,8 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         let log: ServerLog
         /// Reopened on SIGHUP.
         let accessLog: AccessLog
+        /// The certificate and key when the server speaks https; reloaded on SIGHUP.
+        let tls: TLSCredentials?
         /// How long in-flight responses may take to finish after a stop.
         let gracePeriodMilliseconds: Int64
     }
@@ -54,7 +57,8 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         self.connectionContext = Connection.Context(
             handler: context.handler,
             configuration: context.configuration,
-            log: context.log
+            log: context.log,
+            tls: context.tls
         )
         self.epoll = try Epoll()
         self.stopOnSignals = stopOnSignals
@@ -89,8 +93,9 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         epoll.close()
     }
 
-    /// SIGHUP (logrotate's "postrotate"): reopen the access log by name. The signal interrupts one loop's
-    /// epoll_wait with EINTR, so that loop sees the new count at once; the others on their next wake-up.
+    /// SIGHUP (logrotate's "postrotate", a renewed certificate): reopen the access log by name and reload
+    /// the certificate and key. The signal interrupts one loop's epoll_wait with EINTR, so that loop sees
+    /// the new count at once; the others on their next wake-up. Connections already open keep their pair.
     private func reopenLogAfterHangup() {
         let hangups = Signals.hangupCount
         guard hangups != seenHangups else { return }
@@ -99,6 +104,11 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
             try context.accessLog.reopen(generation: hangups)
         } catch {
             context.log.warning("cannot reopen the access log: \(error)")
+        }
+        do {
+            try context.tls?.reload(generation: hangups)
+        } catch {
+            context.log.warning("cannot reload the TLS certificate, keeping the old one: \(error)")
         }
     }
 
@@ -149,8 +159,19 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
                 return
             }
             if let size = context.configuration.sendBufferSize { try? socket.setSendBufferSize(size) }
+            var channel: TLSChannel?
+            if let credentials = context.tls {
+                do {
+                    channel = try TLSChannel(context: credentials.context)
+                } catch {
+                    shared.warnOnce("\(error)", to: context.log)  // Out of memory, in practice.
+                    socket.close()
+                    shared.releaseConnectionSlot()
+                    continue
+                }
+            }
             let connection = connections.insert {
-                Connection(socket: socket, peer: peer, token: $0, context: connectionContext, now: now)
+                Connection(socket: socket, peer: peer, token: $0, context: connectionContext, now: now, tls: channel)
             }
             live += 1
             // Try the request at once: on a busy server it often arrived with the connection, and then

@@ -22,6 +22,8 @@ public final class Server: Sendable {
     let log: ServerLog
     /// The listener, the stop flag and the connection slots every loop shares.
     let shared: SharedListener
+    /// The certificate and key, when ``ServerConfiguration/tls`` is set.
+    let tls: TLSCredentials?
     /// How long in-flight responses may take to finish after a stop.
     let gracePeriodMilliseconds: Int64 = 5000
     private let runningLoops = Atomic<Int>(0)
@@ -46,10 +48,18 @@ public final class Server: Sendable {
         self.configuration = configuration
         // A mistyped --user fails before anything is bound or opened.
         let account = try Self.lookUpAccount(configuration)
+        var handler: StaticFileHandler
         do {
             handler = try StaticFileHandler(configuration: configuration)
         } catch {
             throw StartError(description: error.description)
+        }
+        // The key is read now, as root if started so: after the drop it may be unreadable (as it should be).
+        tls = try configuration.tls.map { settings throws(StartError) in try TLSCredentials(settings) }
+        if let tls, tls.certificateHasExpired {
+            configuration.log.warning(
+                "--tls-cert '\(tls.settings.certificateChain)' has expired; clients will refuse it"
+            )
         }
         do {
             accessLog = try AccessLog(destination: configuration.accessLog)
@@ -87,7 +97,31 @@ public final class Server: Sendable {
             (listener, localAddress) = try Self.listen(configuration)
         }
         shared = SharedListener(listener: listener, notifier: notifier, maxConnections: configuration.maxConnections)
-        if let account { try Self.dropPrivileges(to: account, root: configuration.root) }
+        if let account {
+            if configuration.chroot { handler = try Self.changeRoot(handler, configuration: configuration) }
+            try Self.dropPrivileges(to: account, root: configuration.chroot ? "/" : configuration.root)
+        }
+        self.handler = handler
+    }
+
+    /// `--chroot`: makes the served folder the process's `/` (chroot(2), as root, before the drop), so
+    /// no path the server opens can leave it, symbolic links included. Returns the handler for the new `/`.
+    private static func changeRoot(
+        _ handler: StaticFileHandler,
+        configuration: ServerConfiguration
+    ) throws(StartError) -> StaticFileHandler {
+        do {
+            try Privileges.changeRoot(to: handler.realRoot)
+        } catch {
+            throw StartError(description: error.description)
+        }
+        var moved = configuration
+        moved.root = "/"
+        do {
+            return try StaticFileHandler(configuration: moved)
+        } catch {
+            throw StartError(description: "--chroot: \(error.description)")
+        }
     }
 
     /// Binds and listens on `configuration.host` and `configuration.port`.
@@ -115,6 +149,8 @@ public final class Server: Sendable {
     private static func lookUpAccount(_ configuration: ServerConfiguration) throws(StartError) -> Privileges.Account? {
         guard let user = configuration.user else {
             if configuration.group != nil { throw StartError(description: "--group needs --user") }
+            // Root inside a chroot can leave it (chroot(2) NOTES): the drop is what makes it a wall.
+            if configuration.chroot { throw StartError(description: "--chroot needs --user") }
             return nil
         }
         guard Privileges.isRoot else {
@@ -140,8 +176,8 @@ public final class Server: Sendable {
         }
     }
 
-    /// `http://127.0.0.1:PORT/`, with IPv6 hosts in brackets.
-    public var url: String { "http://\(localAddress)/" }
+    /// `http://127.0.0.1:PORT/` (`https://` with TLS), with IPv6 hosts in brackets.
+    public var url: String { "\(tls == nil ? "http" : "https")://\(localAddress)/" }
 
     /// Serves connections until ``stop()`` is called or, if `stopOnSignals`, SIGINT or SIGTERM arrives;
     /// then finishes the responses in flight (up to a grace period) and returns.
@@ -158,6 +194,7 @@ public final class Server: Sendable {
                 handler: handler,
                 log: log,
                 accessLog: accessLog,
+                tls: tls,
                 gracePeriodMilliseconds: gracePeriodMilliseconds
             )
             for _ in 0..<count {

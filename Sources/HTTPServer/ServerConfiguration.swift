@@ -43,6 +43,11 @@ public struct ServerConfiguration: Sendable {
     public var user: String? = nil
     /// The group to run as with ``user`` (`--group`); `nil` means the user's primary group.
     public var group: String? = nil
+    /// Whether to `chroot(2)` to ``root`` before dropping to ``user`` (`--chroot`; needs ``user``).
+    public var chroot: Bool = false
+
+    /// https: the certificate and key to serve with (`--tls-cert`, `--tls-key`); `nil` serves plain HTTP.
+    public var tls: ServerTLS? = nil
 
     /// Where access-log lines are written.
     public enum AccessLogDestination: Sendable, Equatable {

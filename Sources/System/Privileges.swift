@@ -59,6 +59,16 @@ public enum Privileges {
         if account.uid != 0 && setuid(0) == 0 { throw DropError("root could be regained after dropping to \(account)") }
     }
 
+    /// Makes `path` the process's root folder and its working folder (`chroot(2)`, then `chdir("/")`, without
+    /// which the working folder would still be outside). Needs root; call it before ``drop(to:)``, since a
+    /// process that stays root can leave a chroot.
+    public static func changeRoot(to path: FilePath) throws(DropError) {
+        guard path.withCString({ chroot($0) }) == 0 else {
+            throw DropError("--chroot '\(path)': \(SystemError(call: "chroot", errno: Glibc.errno))")
+        }
+        guard chdir("/") == 0 else { throw failure("chdir") }
+    }
+
     private static func failure(_ call: String) -> DropError {
         DropError("cannot drop privileges: \(SystemError(call: call, errno: Glibc.errno))")
     }

@@ -110,7 +110,12 @@ public final class TLSContext: @unchecked Sendable {
             throw TLSError(.badCredentials(path: chain), detail: "no PEM certificate: " + drainErrors())
         }
         guard SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1 else {
-            throw TLSError(.badCredentials(path: key), detail: "no usable PEM private key: " + drainErrors())
+            let errors = drainErrors()
+            // OpenSSL 3 compares the key with the certificate while loading it (X509_check_private_key(3)).
+            if errors.contains("key values mismatch") {
+                throw TLSError(.badCredentials(path: key), detail: "the private key does not match the certificate")
+            }
+            throw TLSError(.badCredentials(path: key), detail: "no usable PEM private key: " + errors)
         }
         guard SSL_CTX_check_private_key(context) == 1 else {
             throw TLSError(.badCredentials(path: key), detail: "the private key does not match the certificate")

@@ -98,6 +98,17 @@ public final class TLSSession {
         return Array(bytes.prefix(max(0, Int(read))))
     }
 
+    /// Appends every record waiting to be sent to `bytes`: ``takeOutput()`` without a new array, for a
+    /// sender that keeps one queue of unsent ciphertext.
+    public func appendOutput(to bytes: inout [UInt8]) {
+        let pending = Int(copenssl_bio_pending(output))
+        guard pending > 0 else { return }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: pending))
+        let read = bytes.withUnsafeMutableBytes { BIO_read(output, $0.baseAddress! + start, Int32(pending)) }
+        bytes.removeLast(pending - max(0, Int(read)))
+    }
+
     // MARK: Plaintext
 
     /// Advances the handshake (`SSL_connect`/`SSL_accept` by role). Throws when it fails: the kind says
@@ -165,6 +176,12 @@ public final class TLSSession {
     }
 
     // MARK: What was negotiated
+
+    /// Whether the handshake has completed.
+    public var isHandshakeDone: Bool { handshakeDone }
+
+    /// The protocol version in use, as OpenSSL names it: "TLSv1.3", "TLSv1.2" (SSL_get_version(3)).
+    public var version: String { String(cString: SSL_get_version(ssl)) }
 
     /// What the handshake agreed and what the peer showed: `-v` output and `%{ssl_verify_result}`.
     public var summary: TLSSummary {

@@ -47,6 +47,10 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Run as this user (name or uid) once the port is bound and the log is open; needs root.")
     var user: String?
     @Option(help: "Run as this group with --user (default: the user's primary group).") var group: String?
+    @Flag(help: "chroot to --root before dropping to --user (default: off; needs --user).") var chroot = false
+    @Option(help: "Serve https with this PEM certificate (chain allowed); needs --tls-key.") var tlsCert: String?
+    @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
+    @Option(help: "Lowest TLS version, 1.2 or 1.3.") var tlsMin = "1.2"
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535, got \(port)") }
@@ -72,11 +76,18 @@ struct ServeCommand: ParsableCommand {
         guard (0...65536).contains(gzipCacheMb) else {
             throw ValidationError("--gzip-cache-mb must be 0-65536, got \(gzipCacheMb)")
         }
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
+        guard tlsVersion != nil else { throw ValidationError("--tls-min must be 1.2 or 1.3, got \(tlsMin)") }
     }
+
+    /// `--tls-min` as a version; `nil` when it is neither 1.2 nor 1.3.
+    var tlsVersion: ServerTLS.Version? { ["1.2": .v1_2, "1.3": .v1_3][tlsMin] }
 
     /// Passwords sent over plain HTTP to a non-loopback address travel in clear.
     func authWarning() -> String? {
-        guard auth != nil || authFile != nil else { return nil }
+        guard auth != nil || authFile != nil, tlsCert == nil else { return nil }
         let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
         guard !loopback else { return nil }
         return "http-serve: warning: --auth on plain HTTP on \(host): passwords travel in clear\n"
@@ -99,6 +110,10 @@ struct ServeCommand: ParsableCommand {
         configuration.limits.maxHeaderCount = maxHeaders
         configuration.user = user
         configuration.group = group
+        configuration.chroot = chroot
+        if let tlsCert, let tlsKey, let tlsVersion {
+            configuration.tls = ServerTLS(certificateChain: tlsCert, key: tlsKey, minimumVersion: tlsVersion)
+        }
         return configuration
     }
 

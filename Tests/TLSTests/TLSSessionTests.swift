@@ -1,41 +1,10 @@
 import TLS
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// A throwaway CA and certificates made by scripts/make-test-ca once per test process.
-enum TestCA {
-    static let folder: String = {
-        var template = Array("/tmp/http10-tls-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(made != nil, "mkdtemp failed")
-        let folder = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let script = String(#filePath.dropLast("Tests/TLSTests/TLSSessionTests.swift".count)) + "scripts/make-test-ca"
-        precondition(system("'\(script)' '\(folder)'") == 0, "scripts/make-test-ca failed (is openssl installed?)")
-        // The keys are throwaway, but the folder should not outlive the test process.
-        atexit { _ = system("rm -rf '\(TestCA.folder)'") }
-        return folder
-    }()
-
-    static func path(_ name: String) -> String { folder + "/" + name }
-
-    static func server(_ name: String = "server", maximumVersion: TLSVersion? = nil) throws -> TLSContext {
-        try TLSContext.server(
-            certificateChain: path(name + ".pem"),
-            key: path(name + ".key"),
-            maximumVersion: maximumVersion
-        )
-    }
-
-    static func client(
-        _ verification: TLSVerification = .certificateAuthorities(file: path("ca.pem"), folder: nil),
-        minimumVersion: TLSVersion = .v1_2
-    ) throws -> TLSContext {
-        try TLSContext.client(verification: verification, minimumVersion: minimumVersion)
-    }
-}
 
 /// Two sessions wired back to back in memory: what one side's takeOutput() returns is what the other
 /// receives, `chunk` bytes at a time (1 = every record arrives split across many recv calls).
@@ -105,6 +74,27 @@ struct Wire {
         #expect(summary.issuer == "CN=http10 test CA")
         #expect(summary.notAfter.hasSuffix("GMT"))
         #expect(wire.server.summary.serverName == "localhost")  // SNI for a name
+    }
+
+    @Test func serverSide_versionAndAppendedOutput() throws {
+        let wire = Wire(
+            client: try TLSSession(context: TestCA.client(), peerName: "localhost"),
+            server: try TLSSession(context: TestCA.server())
+        )
+        #expect(!wire.server.isHandshakeDone)
+        try wire.handshake()
+        #expect(wire.server.isHandshakeDone)
+        #expect(wire.server.version == "TLSv1.3")
+        // appendOutput keeps what the queue held and adds the records after it.
+        let response = Array("HTTP/1.0 200 OK\r\n\r\nhello".utf8)
+        #expect(try wire.server.write(response) == response.count)
+        var queued: [UInt8] = [1, 2, 3]
+        wire.server.appendOutput(to: &queued)
+        #expect(queued.count > 3 + response.count)
+        #expect(queued.prefix(3) == [1, 2, 3])
+        #expect(!wire.server.hasOutput)
+        wire.deliver(Array(queued.dropFirst(3)), to: wire.client)
+        #expect(try wire.readAll(wire.client, upTo: response.count).bytes == response)
     }
 
     @Test func recordsSplitIntoSingleBytes_stillArriveWhole() throws {
@@ -267,6 +257,11 @@ struct Wire {
             kind { try TLSContext.server(certificateChain: TestCA.path("server.pem"), key: otherKey) }
                 == .badCredentials(path: otherKey)
         )
+        let mismatch = TLSError(
+            .badCredentials(path: otherKey),
+            detail: "the private key does not match the certificate"
+        )
+        #expect(throws: mismatch) { try TLSContext.server(certificateChain: TestCA.path("server.pem"), key: otherKey) }
         #expect(try TestCA.server("expired").certificateHasExpired)
         #expect(try !TestCA.server().certificateHasExpired)
     }
