@@ -386,6 +386,8 @@ final class Connection {
                 case .done:
                     break
                 }
+                // Everything queued went out: after close_notify, the response is complete.
+                if tls.isClosing { return finish(now: now) }
                 if headSent < headBytes.count {
                     let count = try headBytes.withUnsafeBytes {
                         try tls.write(UnsafeRawBufferPointer(rebasing: $0[headSent...]))
@@ -405,21 +407,21 @@ final class Connection {
                     }
                     if count == 0 {
                         fileEnd = fileOffset  // Shrank since opened: the identity check below resets.
-                        continue
+                    } else {
+                        // pread(2) reads the file as it is now: a chunk of a rewritten file must never be
+                        // encrypted under the head of the old one.
+                        if fileChanged() { return resetForChangedFile() }
+                        _ = try context.fileChunk.withUnsafeBytes {
+                            try tls.write(UnsafeRawBufferPointer(rebasing: $0[..<count]))
+                        }
+                        fileOffset += Int64(count)
+                        bodySent += Int64(count)
                     }
-                    // pread(2) reads the file as it is now: a chunk of a rewritten file must never be encrypted
-                    // under the head of the old one.
-                    if fileChanged() { return resetForChangedFile() }
-                    _ = try context.fileChunk.withUnsafeBytes {
-                        try tls.write(UnsafeRawBufferPointer(rebasing: $0[..<count]))
-                    }
-                    fileOffset += Int64(count)
-                    bodySent += Int64(count)
-                } else if !tls.isClosing {
+                }
+                if bodyOffset == body.count && (file == nil || fileOffset >= fileEnd) {
                     if file != nil && fileChanged() { return resetForChangedFile() }
-                    tls.close()  // Flushed at the top of the loop with the body's last records.
-                } else {
-                    return finish(now: now)
+                    // Queued behind the body's last records: a small response leaves in one send.
+                    tls.close()
                 }
                 deadline = now + context.timeoutMilliseconds
             }

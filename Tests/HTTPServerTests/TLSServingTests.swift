@@ -108,6 +108,41 @@ struct TLSClient {
         }
     }
 
+    /// A file rewritten mid-body is cut with a reset over TLS too: no chunk read after the change is encrypted,
+    /// and the client never sees close_notify (which would make a close-delimited body look complete).
+    @Test func fileChangedWhileSent_isCutWithAReset_neverACleanEnd() throws {
+        let site = TemporaryTree()
+        try site.makeFile("big.bin", size: 8 << 20)
+        let warnings = Shared<[String]>([])
+        try withServer(
+            root: site.path,
+            {
+                Self.configure(&$0)
+                $0.sendBufferSize = 16384
+                $0.log = ServerLog(warning: { message in warnings.value.withLock { $0.append(message) } })
+            }
+        ) { server in
+            let client = try TLSClient(server, receiveBuffer: 16384)
+            defer { client.close() }
+            try client.send("GET /big.bin HTTP/1.0\r\n\r\n")
+            #expect(try client.read(upTo: 1 << 20).bytes.count >= 1 << 20)
+            let file = try OutputFile.open(FilePath(site.path + "/big.bin"), mode: .append)
+            file.write("x")
+            file.close()
+            var end: TLSSession.ReadResult?
+            do {
+                end = try client.read().end
+            } catch {
+                // The reset (or the stream ending without close_notify): expected.
+            }
+            #expect(end == nil, "the body ended cleanly after the file changed")
+            for _ in 0..<100 where warnings.value.withLock({ $0.isEmpty }) { Threads.sleep(.milliseconds(50)) }
+        }
+        #expect(
+            warnings.value.withLock { $0 } == ["/big.bin changed while being sent to 127.0.0.1; connection reset"]
+        )
+    }
+
     @Test func sameAnswerAsOverTCP_forAnErrorPage_andHTTP09() throws {
         try withServer(root: wwwPath, Self.configure) { server in
             let client = try TLSClient(server)
