@@ -14,7 +14,7 @@ final class ProgressMeter {
 
     init(output: OutputFile = .standardError, columns: Int? = nil) {
         self.output = output
-        self.columns = max(40, columns ?? Terminal.columns(of: 2) ?? 80)
+        self.columns = max(40, columns ?? output.terminalColumns ?? 80)
     }
 
     /// Redraws if a tenth of a second has passed since the last frame.

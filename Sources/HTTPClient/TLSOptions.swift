@@ -4,9 +4,7 @@ import TLS
 /// `--cert` and `--key`. The defaults are the safe ones: the system trust store, host name checked, TLS 1.2+.
 public struct TLSOptions: Sendable, Equatable {
     /// The lowest protocol version offered (curl's `--tlsv1.2`, `--tlsv1.3`).
-    public enum Version: Sendable, Equatable {
-        case v1_2, v1_3
-    }
+    public typealias Version = TLSVersion
 
     /// Check the server's certificate chain and name (off with `-k` / `--insecure`).
     public var verifyPeer = true
@@ -36,7 +34,7 @@ public struct TLSOptions: Sendable, Equatable {
         do {
             return try TLSContext.client(
                 verification: verification,
-                minimumVersion: minimumVersion == .v1_3 ? .v1_3 : .v1_2,
+                minimumVersion: minimumVersion,
                 certificate: certificate,
                 key: key
             )

@@ -107,12 +107,15 @@ struct FetchCommand: ParsableCommand {
         feedback.verbose = verbose
         feedback.warnings = !silent
         feedback.progress = !silent && !verbose && target != .standardOutput && OutputFile.standardError.isTerminal
-        var (info, error): (TransferInfo, FetchError?)
+        // One `let` bound on each path: a tuple assigned into two uninitialized `var`s inside do/catch made
+        // Swift 6.3.1's debug build copy a garbage FetchError? (a crash on a cut https body).
+        let (info, error): (TransferInfo, FetchError?)
         do {
             (info, error) = Fetcher(options: try makeOptions(), feedback: feedback).run(url: url, output: target)
         } catch let failure {
-            (info, error) = (TransferInfo(), failure)
-            info.exitCode = failure.exitCode
+            var empty = TransferInfo()
+            empty.exitCode = failure.exitCode
+            (info, error) = (empty, failure)
         }
         if let writeOut {
             let (text, unknown) = WriteOut.expand(writeOut, info)
