@@ -177,9 +177,14 @@ def split_reply(reply):
     return status, headers, body
 
 
-def get(port, target, timeout=10.0, extra=b""):
-    """One HTTP/1.0 GET; returns (status, headers, body)."""
-    with socket.create_connection((HOST, port), timeout=timeout) as sock:
+def get(port, target, timeout=10.0, extra=b"", tls_ca=None):
+    """One HTTP/1.0 GET; returns (status, headers, body). With tls_ca (a CA file), over https to 127.0.0.1."""
+    with socket.create_connection((HOST, port), timeout=timeout) as raw:
+        sock = raw
+        if tls_ca:
+            import ssl
+
+            sock = ssl.create_default_context(cafile=tls_ca).wrap_socket(raw, server_hostname=HOST)
         sock.sendall(b"GET " + target + b" HTTP/1.0\r\n" + extra + b"\r\n")
         return split_reply(read_reply(sock))
 
@@ -197,7 +202,7 @@ def cmd_fetch_loop(args):
             break
         start = time.monotonic()
         try:
-            status, headers, body = get(args.port, args.path.encode(), timeout=args.timeout)
+            status, headers, body = get(args.port, args.path.encode(), timeout=args.timeout, tls_ca=args.tls_ca)
             if status == 200 and body == expected:
                 ok += 1
             else:
@@ -1377,7 +1382,7 @@ def cmd_measure(args):
 # "--mode:a|b" a required choice, "--path" a required string.
 EVIL_MODES = "endless-header|many-headers|huge-length|overflow-length|endless-body|gzip-bomb|garbage|garbage-status"
 COMMANDS = {
-    "fetch-loop": (cmd_fetch_loop, "--port:int --path --expect --seconds=10.0 --count=0 --timeout=10.0 --pause=0.0 --stop-file="),
+    "fetch-loop": (cmd_fetch_loop, "--port:int --path --expect --seconds=10.0 --count=0 --timeout=10.0 --pause=0.0 --stop-file= --tls-ca="),
     "slowloris": (cmd_slowloris, "--port:int --connections=200 --seconds=5.0 --interval=1.0 --rate=0.0"),
     "tls-stall": (cmd_tls_stall, "--port:int --connections=100 --seconds=5.0 --interval=0.5 --rate=0.0"),
     "slowread": (cmd_slowread, "--port:int --path --connections=50 --seconds=5.0 --interval=0.5 --bytes=32"),
