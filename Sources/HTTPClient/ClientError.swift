@@ -5,7 +5,7 @@ import HTTPCore
 /// The `Fetch` library maps these to curl's exit codes in one place (`FetchError.init(_:)`); embedders
 /// switch over the cases. The description is one line for a person.
 public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The URL names a scheme other than `http`; the scheme, in lower case.
+    /// The URL names a scheme other than `http` and `https`; the scheme, in lower case.
     case unsupportedScheme(String)
     /// The URL cannot be parsed; the text says why.
     case malformedURL(String)
@@ -53,7 +53,8 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unsupportedScheme(let scheme): return "unsupported protocol '\(scheme)': only http:// is supported"
+        case .unsupportedScheme(let scheme):
+            return "unsupported protocol '\(scheme)': only http:// and https:// are supported"
         case .malformedURL(let why): return "malformed URL: \(why)"
         case .resolveFailed(let why, let viaProxy): return viaProxy ? "could not resolve proxy: \(why)" : why
         case .connectFailed(let why): return "could not connect: \(why)"

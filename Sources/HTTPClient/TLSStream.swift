@@ -12,9 +12,13 @@ import TLS
 public final class TLSStream: ByteStream {
     private let transport: any ByteStream
     private let session: TLSSession
-    /// One read from the transport: a TLS record is at most 16 KiB of plaintext plus its overhead.
+    /// One read from the transport: several records at once when they have arrived (a record is at most 16 KiB
+    /// of plaintext plus its overhead), so a large body costs one `poll` and `recv` per 64 KiB, not per record.
     private let inbound: UnsafeMutableRawBufferPointer
     private var transportEnded = false
+    /// An error met after ``read(into:deadline:)`` had already decrypted bytes in the same call: those bytes are
+    /// returned first and the error is thrown by the next call.
+    private var pendingError: ClientError?
 
     /// Runs the handshake over `transport` (which the new stream then owns) for the server `host`.
     ///
@@ -27,7 +31,7 @@ public final class TLSStream: ByteStream {
         deadline: ContinuousClock.Instant?
     ) throws(ClientError) {
         self.transport = transport
-        inbound = .allocate(byteCount: 16 * 1024 + 512, alignment: 16)
+        inbound = .allocate(byteCount: 64 * 1024, alignment: 16)
         do {
             session = try TLSSession(context: context, peerName: host)
         } catch {
@@ -85,23 +89,36 @@ public final class TLSStream: ByteStream {
     ) throws(ClientError)
         -> Int
     {
-        while true {
+        if let error = pendingError {
+            pendingError = nil
+            throw error
+        }
+        // SSL_read(3) gives at most one record a call: go on while whole records are already in, so the caller
+        // gets up to its buffer's size at a time, and wait for the transport only while nothing was decrypted.
+        var filled = 0
+        while filled < buffer.count {
             let result: TLSSession.ReadResult
             do {
-                result = try session.read(into: buffer)
+                result = try session.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
             } catch {
                 // After the handshake, a bad record is a receive failure (curl: 56), not a handshake one.
-                throw error.kind == .protocolError ? .receiveFailed(error.detail) : ClientError(error)
+                let failure: ClientError =
+                    error.kind == .protocolError ? .receiveFailed(error.detail) : ClientError(error)
+                guard filled > 0 else { throw failure }
+                pendingError = failure
+                return filled
             }
             switch result {
-            case .bytes(let count): return count
-            case .closed: return 0  // close_notify: the server's clean end of data.
+            case .bytes(let count): filled += count
+            case .closed: return filled  // close_notify: the server's clean end of data (0 once all is read).
             case .needsInput:
+                if filled > 0 { return filled }
                 // A post-handshake message (a TLS 1.3 session ticket) may want an answer first.
                 try flush(deadline: deadline)
                 _ = try fill(deadline: deadline)  // At the end, the next session.read throws tlsTruncated.
             }
         }
+        return filled
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer, deadline: ContinuousClock.Instant?) throws(ClientError) {
