@@ -8,14 +8,16 @@ struct ServeCommand: ParsableCommand {
         commandName: "http-serve",
         abstract: "Serve a folder over HTTP/1.0.",
         discussion: """
-            Prints "listening on http://HOST:PORT/" first, then the access log. SIGINT and SIGTERM stop
-            it after the responses in flight. Started by systemd socket activation (LISTEN_FDS and
+            Prints "listening on http://HOST:PORT/" (https:// with --tls-cert) first, then the access log.
+            SIGINT and SIGTERM stop it after the responses in flight; SIGHUP reopens the access log and
+            reloads the TLS certificate and key. Started by systemd socket activation (LISTEN_FDS and
             LISTEN_PID set, see sd_listen_fds(3)), it serves the passed socket and ignores --host/--port.
 
             Examples:
               http-serve                       # ./www on http://127.0.0.1:8080/
               http-serve --root site --port 0  # ./site on a free port, printed first
               http-serve --host :: --port 80 --root /srv/www --quiet
+              http-serve --port 8443 --tls-cert site.pem --tls-key site.key --user www-data --chroot
               systemd-socket-activate -l 127.0.0.1:8080 http-serve --root /srv/www
             """,
         version: http10Version
