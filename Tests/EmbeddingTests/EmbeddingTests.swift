@@ -93,6 +93,34 @@ import Testing
         #expect(server.server.configuration.workers == 1)
     }
 
+    @Test func clientFetch_overHTTPS_fromATLSTestServer_getsEveryByteAndTheVerifyResult() throws {
+        // 3 MiB and an odd tail: about 200 TLS records, so each 64 KiB read of the body gathers several
+        // records, and the last read stops inside one.
+        let bytes = (0..<(3 << 20) + 12_345).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        let site = TemporaryTree()
+        site.file("big.bin", bytes)
+        let server = try TestServer(root: site.path) {
+            $0.tls = ServerTLS(certificateChain: TestCA.path("server.pem"), key: TestCA.path("server.key"))
+        }
+        defer { server.stop() }
+        #expect(server.url.hasPrefix("https://127.0.0.1:"))
+        var options = ClientOptions()
+        options.tls.caFile = TestCA.path("ca.pem")
+        var verifyResult: Int?
+        let url = try HTTPURL(parsing: server.url + "big.bin")
+        let exchange = try Client(options: options).open(FetchRequest(method: .get, url: url)) { event in
+            if case .tlsEstablished(let summary) = event { verifyResult = summary.verifyResult }
+        }
+        defer { exchange.close() }
+        #expect(try exchange.readHead().status == .ok)
+        #expect(try exchange.readWholeBody() == bytes)
+        #expect(verifyResult == 0)
+        // Not trusted without the test CA: the X509 code travels with the error (%{ssl_verify_result}).
+        #expect(throws: ClientError.certificateRejected("unable to get local issuer certificate", verifyResult: 20)) {
+            try Client().fetch(server.url + "big.bin")
+        }
+    }
+
     @Test func testServer_withMissingRoot_throwsStartError() {
         #expect(throws: Server.StartError.self) { try TestServer(root: "/nonexistent/http10-root") }
     }
