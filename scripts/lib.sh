@@ -175,3 +175,9 @@ raw_exchange() {
     REPLY="${REPLY%.}"
     rm -f "$file"
 }
+
+# undated TEXT: sets UNDATED to TEXT with the Date field's value replaced by DATE, so a whole response head
+# can be compared byte for byte.
+undated() {
+    UNDATED="${1/Date: [A-Z][a-z][a-z], [0-9][0-9] [A-Z][a-z][a-z] [0-9][0-9][0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] GMT/Date: DATE}"
+}

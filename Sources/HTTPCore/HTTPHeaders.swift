@@ -50,6 +50,17 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
             && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 
+    /// Whether `name` is a valid field name: a non-empty token (RFC 9110 §5.1, §5.6.2).
+    public static func isValidName(_ name: String) -> Bool {
+        !name.utf8.isEmpty && name.utf8.allSatisfy(ASCII.isTokenCharacter)
+    }
+
+    /// Whether `value` may be sent as a field value: no control character but the tab (RFC 9110 §5.5), so
+    /// it can never end the field or the head early.
+    public static func isValidValue(_ value: String) -> Bool {
+        !value.utf8.contains { ($0 < 0x20 && $0 != ASCII.tab) || $0 == 0x7F }
+    }
+
     /// ASCII case-insensitive comparison: field names are tokens, so no Unicode folding is wanted.
     static func equalNames(_ a: String, _ b: String) -> Bool {
         let a = a.utf8

@@ -15,6 +15,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     }
 
     public static let ok = HTTPStatus(200, "OK")
+    public static let noContent = HTTPStatus(204, "No Content")
     public static let partialContent = HTTPStatus(206, "Partial Content")
     public static let movedPermanently = HTTPStatus(301, "Moved Permanently")
     public static let found = HTTPStatus(302, "Found")
@@ -38,7 +39,7 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     public static let httpVersionNotSupported = HTTPStatus(505, "HTTP Version Not Supported")
 
     static let known: [HTTPStatus] = [
-        .ok, .partialContent, .movedPermanently, .found, .seeOther, .notModified, .temporaryRedirect,
+        .ok, .noContent, .partialContent, .movedPermanently, .found, .seeOther, .notModified, .temporaryRedirect,
         .permanentRedirect, .badRequest, .unauthorized, .forbidden, .notFound, .requestTimeout, .preconditionFailed,
         .contentTooLarge,
         .uriTooLong,

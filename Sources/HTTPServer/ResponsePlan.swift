@@ -29,6 +29,9 @@ public struct ResponsePlan: Sendable {
     public var lastModified: HTTPDate?
     /// The body to send after the head.
     public var body: Body
+    /// Fields the configuration adds to every answer (`--header`, CORS, `Cache-Control`): sent after all
+    /// the others, and kept whole in a 304, whose head is otherwise cut to ``notModifiedFields``.
+    public var addedFields = HTTPHeaders()
     /// `false` for an HTTP/0.9 simple request: the body goes out with no status line or headers.
     public var sendsHead: Bool = true
 
@@ -71,9 +74,14 @@ public struct ResponsePlan: Sendable {
                 default: for value in fields.values(for: name) { headers.add(name: name, value: value) }
                 }
             }
+            for (name, value) in addedFields { headers.add(name: name, value: value) }
             return HTTPResponseHead(status: status, headers: headers)
         }
-        guard entityTag != nil || lastModified != nil else { return HTTPResponseHead(status: status, headers: fields) }
+        guard entityTag != nil || lastModified != nil else {
+            var headers = fields
+            for (name, value) in addedFields { headers.add(name: name, value: value) }
+            return HTTPResponseHead(status: status, headers: headers)
+        }
         var headers = HTTPHeaders()
         var placed = false
         for (name, value) in fields {
@@ -84,6 +92,7 @@ public struct ResponsePlan: Sendable {
             headers.add(name: name, value: value)
         }
         if !placed { addValidators(to: &headers) }
+        for (name, value) in addedFields { headers.add(name: name, value: value) }
         return HTTPResponseHead(status: status, headers: headers)
     }
 

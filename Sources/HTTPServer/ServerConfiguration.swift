@@ -28,10 +28,18 @@ public struct ServerConfiguration: Sendable {
     public var sendBufferSize: Int? = nil
     /// The `Server` header's value.
     public var serverName: String = "http-serve/\(http10Version)"
+    /// What is served beyond plain files and the fields added to answers (``StaticFileHandler/Options``).
+    public var options = StaticFileHandler.Options()
     /// Whether dotfiles and dot-folders (`.git`, `.env`) are served and listed; `/.well-known/` always is.
-    public var dotfiles: Bool = false
-    /// Whether a folder without `index.html` gets an HTML listing (otherwise 404).
-    public var listing: Bool = true
+    public var dotfiles: Bool {
+        get { options.dotfiles }
+        set { options.dotfiles = newValue }
+    }
+    /// Whether a folder without an index file gets a listing (otherwise 404).
+    public var listing: Bool {
+        get { options.listing }
+        set { options.listing = newValue }
+    }
 
     /// Basic authentication: when set, every request needs valid credentials or gets 401.
     public var auth: BasicAuth? = nil

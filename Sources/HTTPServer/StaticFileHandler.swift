@@ -17,22 +17,8 @@ public struct StaticFileHandler: Sendable {
     public let realRoot: FilePath
     /// The `Server` header's value.
     public let serverName: String
-    /// What is served beyond plain files.
+    /// What is served beyond plain files, and the fields added to every answer (StaticFileHandler+Options.swift).
     public let options: Options
-
-    /// The policy switches of `http-serve`.
-    public struct Options: Sendable, Equatable {
-        /// Serve and list names starting with `.`; without it they are 404 (except `/.well-known/`).
-        public var dotfiles: Bool = false
-        /// List folders that have no `index.html`; without it they are 404.
-        public var listing: Bool = true
-
-        /// The defaults: dotfiles hidden, listings on.
-        public init(dotfiles: Bool = false, listing: Bool = true) {
-            self.dotfiles = dotfiles
-            self.listing = listing
-        }
-    }
     /// gzip compression and its cache, shared by every copy of the handler; `nil` sends identity only.
     public var gzip: GzipCompressor? = GzipCompressor(options: GzipOptions())
 
@@ -73,14 +59,14 @@ public struct StaticFileHandler: Sendable {
         try self.init(
             root: configuration.root,
             serverName: configuration.serverName,
-            options: Options(dotfiles: configuration.dotfiles, listing: configuration.listing)
+            options: configuration.options
         )
         gzip = configuration.gzip.enabled ? GzipCompressor(options: configuration.gzip) : nil
     }
 
     /// The response to `request`. `now` is the current time in seconds, for the `Date` header.
     public func respond(to request: HTTPRequest, now: Int64) -> ResponsePlan {
-        var plan = makePlan(for: request, now: now)
+        var plan = addConfiguredFields(to: makePlan(for: request, now: now))
         if request.isSimpleRequest { plan.sendsHead = false }
         // RFC 9110 §9.3.2: HEAD gets the same header fields as GET, and no body.
         if request.method == .head {
@@ -92,7 +78,7 @@ public struct StaticFileHandler: Sendable {
 
     /// The response to a request that could not be parsed.
     public func respond(to error: HTTPParseError, now: Int64) -> ResponsePlan {
-        makeErrorPlan(error.status, now: now)
+        addConfiguredFields(to: makeErrorPlan(error.status, now: now))
     }
 
     /// The 401 for a request without valid credentials (RFC 9110 §15.5.2: with a `WWW-Authenticate`
@@ -100,16 +86,18 @@ public struct StaticFileHandler: Sendable {
     public func unauthorized(_ request: HTTPRequest, challenge: String, now: Int64) -> ResponsePlan {
         var plan = makeErrorPlan(.unauthorized, now: now)
         plan.fields.add(name: "WWW-Authenticate", value: challenge)
+        plan = addConfiguredFields(to: plan)
         if request.isSimpleRequest { plan.sendsHead = false }
         if request.method == .head { plan.body = .none }
         return plan
     }
 
     private func makePlan(for request: HTTPRequest, now: Int64) -> ResponsePlan {
+        if request.method == .options && options.corsOrigin != nil { return makePreflightPlan(for: request, now: now) }
         guard request.method == .get || request.method == .head else {
             var plan = makeErrorPlan(.notImplemented, now: now)
             // RFC 9110 §15.6.2: a 501 may list what the server does implement.
-            plan.fields.add(name: "Allow", value: "GET, HEAD")
+            plan.fields.add(name: "Allow", value: options.corsOrigin == nil ? "GET, HEAD" : "GET, HEAD, OPTIONS")
             return plan
         }
         let target: TargetPath

@@ -19,6 +19,8 @@ struct ServeCommand: ParsableCommand {
               http-serve --host :: --port 80 --root /srv/www --quiet
               http-serve --port 8443 --tls-cert site.pem --tls-key site.key --user www-data --chroot
               systemd-socket-activate -l 127.0.0.1:8080 http-serve --root /srv/www
+              http-serve --cors --root dist   # files for pages on other origins
+              http-serve --max-age 3600 --header 'X-Frame-Options: DENY'
             """,
         version: http10Version
     )
@@ -53,6 +55,48 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Serve https with this PEM certificate (chain allowed); needs --tls-key.") var tlsCert: String?
     @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
     @Option(help: "Lowest TLS version, 1.2 or 1.3.") var tlsMin = "1.2"
+    @Option(
+        help: ArgumentHelp(
+            "Add this field, as 'Name: value', to every response (repeatable; default: none).",
+            valueName: "field"
+        )
+    )
+    var header: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "Send CORS fields allowing this origin; --cors alone allows any (*) (default: off).",
+            valueName: "origin"
+        )
+    )
+    var cors: String?
+    @Option(
+        help: ArgumentHelp(
+            "Send 'Cache-Control: public, max-age=SECONDS' with files, no-cache with pages (0-31536000; default: off).",
+            valueName: "seconds"
+        )
+    )
+    var maxAge: Int?
+    @Flag(help: "Make caches revalidate every response before reuse (default: off).") var noCache = false
+
+    /// `--cors` alone means `--cors '*'`: argument-parser has no option with an optional value, so a bare
+    /// `--cors` (last, or followed by another flag) gets its value here before parsing.
+    static func main() {
+        main(expandingBareCORS(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    static func expandingBareCORS(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        for (index, argument) in arguments.enumerated() {
+            result.append(argument)
+            if argument == "--" {
+                result += arguments[(index + 1)...]
+                break
+            }
+            let next = index + 1 < arguments.count ? arguments[index + 1] : nil
+            if argument == "--cors" && (next.map { $0.hasPrefix("-") } ?? true) { result.append("*") }
+        }
+        return result
+    }
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0-65535, got \(port)") }
@@ -82,6 +126,31 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError("--tls-cert and --tls-key go together")
         }
         guard tlsVersion != nil else { throw ValidationError("--tls-min must be 1.2 or 1.3, got \(tlsMin)") }
+        try validateSiteOptions()
+    }
+
+    /// The checks of the options that shape answers (issue 16); every message names the valid form.
+    func validateSiteOptions() throws {
+        do throws(StaticFileHandler.OptionError) {
+            for field in header {
+                let (name, _) = try StaticFileHandler.parseHeaderOption(field)
+                if name.lowercased() == "cache-control" && (maxAge != nil || noCache) {
+                    throw StaticFileHandler.OptionError(
+                        "--header 'Cache-Control' cannot be combined with --max-age or --no-cache"
+                    )
+                }
+                if name.lowercased().hasPrefix("access-control-") && cors != nil {
+                    throw StaticFileHandler.OptionError("--header '\(name)' cannot be combined with --cors")
+                }
+            }
+            if let cors { try StaticFileHandler.validateCORSOrigin(cors) }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        if let maxAge, !(0...31_536_000).contains(maxAge) {
+            throw ValidationError("--max-age must be 0-31536000 seconds, got \(maxAge)")
+        }
+        if maxAge != nil && noCache { throw ValidationError("--max-age and --no-cache exclude each other") }
     }
 
     /// `--tls-min` as a version; `nil` when it is neither 1.2 nor 1.3.
@@ -116,6 +185,13 @@ struct ServeCommand: ParsableCommand {
         if let tlsCert, let tlsKey, let tlsVersion {
             configuration.tls = ServerTLS(certificateChain: tlsCert, key: tlsKey, minimumVersion: tlsVersion)
         }
+        for field in header {
+            if let (name, value) = try? StaticFileHandler.parseHeaderOption(field) {
+                configuration.options.extraFields.add(name: name, value: value)
+            }
+        }
+        configuration.options.corsOrigin = cors
+        configuration.options.caching = noCache ? .noCache : maxAge.map { .maxAge($0) } ?? .unspecified
         return configuration
     }
 

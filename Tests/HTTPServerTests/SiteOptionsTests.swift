@@ -1,0 +1,140 @@
+import HTTPCore
+import TestSupport
+import Testing
+
+@testable import HTTPServer
+
+/// The switches of issue 16 (README, "Everyday switches"): pure decisions of the planner, tested without a
+/// socket; their wire tests are scripts/tests/test_45 and on.
+@Suite struct SiteOptionsTests {
+    func handler(
+        _ tree: TemporaryTree,
+        _ configure: (inout StaticFileHandler.Options) -> Void
+    ) throws
+        -> StaticFileHandler
+    {
+        var options = StaticFileHandler.Options()
+        configure(&options)
+        return try StaticFileHandler(root: tree.path, options: options)
+    }
+
+    // MARK: option values
+
+    @Test(arguments: [
+        ("X-Frame-Options: DENY", "X-Frame-Options", "DENY"),
+        ("X-A:b", "X-A", "b"),
+        ("X-Empty:", "X-Empty", ""),
+        ("Cache-Control:  max-age=5 \t", "Cache-Control", "max-age=5"),
+    ])
+    func headerOption_parsesNameAndTrimmedValue(argument: String, name: String, value: String) throws {
+        let parsed = try StaticFileHandler.parseHeaderOption(argument)
+        #expect(parsed.name == name && parsed.value == value)
+    }
+
+    @Test(arguments: [
+        ("no colon", "--header must be 'Name: value', got 'no colon'"),
+        ("Bad Name: x", "--header must be 'Name: value' with a token name, got 'Bad Name: x'"),
+        (": x", "--header must be 'Name: value' with a token name, got ': x'"),
+        ("X-A: a\u{1}b", "--header 'X-A': the value may not hold control characters"),
+        ("content-length: 5", "--header 'content-length': the server writes this field itself"),
+        ("Content-Type: text/plain", "--header 'Content-Type': the server writes this field itself"),
+        ("Connection: keep-alive", "--header 'Connection': the server writes this field itself"),
+        ("Date: x", "--header 'Date': the server writes this field itself"),
+        ("Transfer-Encoding: chunked", "--header 'Transfer-Encoding': the server writes this field itself"),
+    ])
+    func headerOption_refusesMalformedAndOwnedFields(argument: String, message: String) {
+        #expect(throws: StaticFileHandler.OptionError(message)) { try StaticFileHandler.parseHeaderOption(argument) }
+    }
+
+    @Test func corsOrigin_acceptsStarNullAndOrigins_only() {
+        for good in ["*", "null", "https://example.com", "http://127.0.0.1:8080", "http://[::1]:3000"] {
+            #expect(throws: Never.self) { try StaticFileHandler.validateCORSOrigin(good) }
+        }
+        for bad in ["", "example.com", "https://", "https://a b", "://x", "https://a/path\r\n"] {
+            #expect(throws: StaticFileHandler.OptionError.self) { try StaticFileHandler.validateCORSOrigin(bad) }
+        }
+    }
+
+    // MARK: fields on every answer
+
+    @Test func configuredFields_goOnFiles_304s_errors_401s_andParseErrors() throws {
+        let (tree, _) = try makeSite()
+        let handler = try handler(tree) {
+            $0.caching = .maxAge(60)
+            $0.corsOrigin = "*"
+            $0.extraFields = ["X-A": "1"]
+        }
+        let added = [
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Expose-Headers", "Content-Length, Content-Range, ETag"), ("X-A", "1"),
+        ]
+        let file = handler.respond(to: request("/hello.txt"), now: testNow)
+        #expect(
+            Array(file.head.headers.suffix(4)).map { "\($0.name): \($0.value)" } == [
+                "Cache-Control: public, max-age=60"
+            ] + added.map { "\($0.0): \($0.1)" }
+        )
+        _ = try bodyBytes(file)
+        let notModified = handler.respond(
+            to: request("/hello.txt", .get, ["If-None-Match": "\"24-65920080.1dcd6500\""]),
+            now: testNow
+        )
+        #expect(notModified.head.status == .notModified)
+        #expect(notModified.head.headers["Cache-Control"] == "public, max-age=60")
+        #expect(notModified.head.headers["X-A"] == "1")
+        for plan in [
+            handler.respond(to: request("/nope"), now: testNow),
+            handler.respond(to: HTTPParseError(.badRequest, "x"), now: testNow),
+            handler.unauthorized(request("/"), challenge: "Basic realm=\"r\"", now: testNow),
+            handler.respond(to: request("/sub/"), now: testNow),
+        ] {
+            #expect(plan.head.headers["Cache-Control"] == "no-cache", "\(plan.status)")
+            #expect(plan.head.headers["Access-Control-Allow-Origin"] == "*", "\(plan.status)")
+            #expect(plan.head.headers["X-A"] == "1", "\(plan.status)")
+        }
+        let noCache = try self.handler(tree) { $0.caching = .noCache }
+        let plain = noCache.respond(to: request("/hello.txt"), now: testNow)
+        #expect(plain.head.headers["Cache-Control"] == "no-cache")
+        _ = try bodyBytes(plain)
+        let none = try self.handler(tree) { _ in }
+        let bare = none.respond(to: request("/hello.txt"), now: testNow)
+        #expect(bare.head.headers["Cache-Control"] == nil && bare.head.headers["Access-Control-Allow-Origin"] == nil)
+        _ = try bodyBytes(bare)
+    }
+
+    @Test func preflight_is204_withMethodsAndTheRequestedHeaders() throws {
+        let (tree, _) = try makeSite()
+        let handler = try handler(tree) { $0.corsOrigin = "https://app.example" }
+        let preflight = handler.respond(
+            to: request(
+                "/missing.txt",
+                .options,
+                [
+                    "Origin": "https://app.example", "Access-Control-Request-Method": "GET",
+                    "Access-Control-Request-Headers": "range,x-token",
+                ]
+            ),
+            now: testNow
+        )
+        #expect(preflight.head.status == .noContent)
+        #expect(
+            preflight.head.headers.map { "\($0.name): \($0.value)" } == [
+                "Date: Wed, 06 Nov 2024 08:49:37 GMT", "Server: http-serve/\(http10Version)", "Connection: close",
+                "Allow: GET, HEAD, OPTIONS", "Access-Control-Allow-Methods: GET, HEAD",
+                "Access-Control-Allow-Headers: range, x-token", "Vary: Access-Control-Request-Headers",
+                "Access-Control-Allow-Origin: https://app.example",
+            ]
+        )
+        guard case .none = preflight.body else {
+            Issue.record("a 204 with a body")
+            return
+        }
+        #expect(handler.respond(to: request("/../x", .options), now: testNow).head.status == .badRequest)
+        let post = handler.respond(to: request("/", .post), now: testNow)
+        #expect(post.head.status == .notImplemented && post.head.headers["Allow"] == "GET, HEAD, OPTIONS")
+        // Without --cors, OPTIONS keeps its 501.
+        let off = try self.handler(tree) { _ in }.respond(to: request("/", .options), now: testNow)
+        #expect(off.head.status == .notImplemented && off.head.headers["Allow"] == "GET, HEAD")
+    }
+
+}
