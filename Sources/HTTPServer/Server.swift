@@ -54,6 +54,7 @@ public final class Server: Sendable {
         } catch {
             throw StartError(description: error.description)
         }
+        if let warning = handler.errorPageWarning { configuration.log.warning(warning) }
         // The key is read now, as root if started so: after the drop it may be unreadable (as it should be).
         tls = try configuration.tls.map { settings throws(StartError) in try TLSCredentials(settings) }
         if let tls, tls.certificateHasExpired {

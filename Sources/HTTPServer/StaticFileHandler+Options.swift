@@ -5,7 +5,7 @@ extension StaticFileHandler {
     public struct Options: Sendable, Equatable {
         /// Serve and list names starting with `.`; without it they are 404 (except `/.well-known/`).
         public var dotfiles: Bool = false
-        /// List folders that have no `index.html`; without it they are 404.
+        /// List folders that have no index file; without it they are 404.
         public var listing: Bool = true
         /// Fields added to every response, error pages and 304s included (`--header`), after the server's own.
         public var extraFields = HTTPHeaders()
@@ -13,8 +13,14 @@ extension StaticFileHandler {
         public var corsOrigin: String? = nil
         /// `Cache-Control` for files, error pages and listings (`--max-age`, `--no-cache`).
         public var caching: Caching = .unspecified
+        /// Use the root's `404.html` as the body of every 404 (`--no-error-page` turns it off).
+        public var errorPage: Bool = true
+        /// Answer a GET or HEAD for a missing extension-less path with the root's index (`--spa`).
+        public var singlePageApp: Bool = false
+        /// The names a folder's index may have, tried in order (`--index`).
+        public var indexNames: [[UInt8]] = [Array("index.html".utf8)]
 
-        /// The defaults: dotfiles hidden, listings on, no added fields.
+        /// The defaults: dotfiles hidden, listings on, `index.html`, the built-in types, no added fields.
         public init(dotfiles: Bool = false, listing: Bool = true) {
             self.dotfiles = dotfiles
             self.listing = listing
@@ -84,6 +90,13 @@ extension StaticFileHandler {
         else { throw error }
     }
 
+    /// Checks an `--index` name: one path segment, not `.` or `..`.
+    /// - Throws: ``OptionError`` naming the form.
+    public static func validateIndexName(_ name: String) throws(OptionError) {
+        guard !name.isEmpty, name != ".", name != "..", !name.contains("/"), !name.utf8.contains(0) else {
+            throw OptionError("--index must be a file name without '/', such as index.htm, got '\(name)'")
+        }
+    }
 }
 
 extension StringProtocol {

@@ -66,7 +66,7 @@ public struct StaticFileHandler: Sendable {
 
     /// The response to `request`. `now` is the current time in seconds, for the `Date` header.
     public func respond(to request: HTTPRequest, now: Int64) -> ResponsePlan {
-        var plan = addConfiguredFields(to: makePlan(for: request, now: now))
+        var plan = addConfiguredFields(to: applyErrorPage(to: makePlan(for: request, now: now), now: now))
         if request.isSimpleRequest { plan.sendsHead = false }
         // RFC 9110 §9.3.2: HEAD gets the same header fields as GET, and no body.
         if request.method == .head {
@@ -114,7 +114,8 @@ public struct StaticFileHandler: Sendable {
             status = try FileSystem.status(of: path)
         } catch {
             // EACCES: a folder on the way may not be searched. Anything else (ENOENT, ENOTDIR, ELOOP): absent.
-            return makeErrorPlan(error.isPermissionDenied ? .forbidden : .notFound, now: now)
+            if error.isPermissionDenied { return makeErrorPlan(.forbidden, now: now) }
+            return makeSinglePageAppPlan(for: target, request, now: now) ?? makeErrorPlan(.notFound, now: now)
         }
         // A symbolic link inside the root may point anywhere; only its real target counts, and a link
         // must not be a way round the dotfile rule either.
@@ -127,19 +128,10 @@ public struct StaticFileHandler: Sendable {
             guard target.hasTrailingSlash || target.segments.isEmpty else {
                 return makeRedirectPlan(to: target, now: now)
             }
-            let indexName = Array("index.html".utf8)
-            let index = path.appending(indexName)
-            do {
-                let indexStatus = try FileSystem.status(of: index)
-                if indexStatus.kind == .regular {
-                    // index.html may itself be a link: the same real-path rule applies to it.
-                    guard let realIndex = try? FileSystem.realPath(index), realIndex.isWithin(realRoot) else {
-                        return makeErrorPlan(.notFound, now: now)
-                    }
-                    return makeFilePlan(at: index, name: indexName, request, now: now)
-                }
-            } catch {
-                if error.isPermissionDenied { return makeErrorPlan(.forbidden, now: now) }
+            switch findIndex(in: path, segments: target.segments) {
+            case .found(let index, let name): return makeFilePlan(at: index, name: name, request, now: now)
+            case .refused(let status): return makeErrorPlan(status, now: now)
+            case .missing: break
             }
             guard options.listing else { return makeErrorPlan(.notFound, now: now) }
             return makeListingPlan(of: path, target: target, now: now)
@@ -171,7 +163,7 @@ public struct StaticFileHandler: Sendable {
     }
 
     /// Opens the file, builds its 200 plan, then applies the conditional fields and `Range`.
-    private func makeFilePlan(at path: FilePath, name: [UInt8], _ request: HTTPRequest, now: Int64) -> ResponsePlan {
+    func makeFilePlan(at path: FilePath, name: [UInt8], _ request: HTTPRequest, now: Int64) -> ResponsePlan {
         let file: OpenFile
         let status: FileStatus
         do {

@@ -8,18 +8,16 @@ struct ServeCommand: ParsableCommand {
         commandName: "http-serve",
         abstract: "Serve a folder over HTTP/1.0.",
         discussion: """
-            Prints "listening on http://HOST:PORT/" (https:// with --tls-cert) first, then the access log.
-            SIGINT and SIGTERM stop it after the responses in flight; SIGHUP reopens the access log and
-            reloads the TLS certificate and key. Started by systemd socket activation (LISTEN_FDS and
+            Prints "listening on http://HOST:PORT/" first, then the access log. SIGINT and SIGTERM stop
+            it after the responses in flight. Started by systemd socket activation (LISTEN_FDS and
             LISTEN_PID set, see sd_listen_fds(3)), it serves the passed socket and ignores --host/--port.
 
             Examples:
               http-serve                       # ./www on http://127.0.0.1:8080/
               http-serve --root site --port 0  # ./site on a free port, printed first
               http-serve --host :: --port 80 --root /srv/www --quiet
-              http-serve --port 8443 --tls-cert site.pem --tls-key site.key --user www-data --chroot
               systemd-socket-activate -l 127.0.0.1:8080 http-serve --root /srv/www
-              http-serve --cors --root dist   # files for pages on other origins
+              http-serve --spa --cors --root dist   # an app for pages on other origins
               http-serve --max-age 3600 --header 'X-Frame-Options: DENY'
             """,
         version: http10Version
@@ -35,7 +33,7 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Write no access log (default: off).") var quiet = false
     @Flag(help: "Serve and list dotfiles such as .git and .env (default: off; /.well-known/ is always served).")
     var dotfiles = false
-    @Flag(help: "Answer 404 for a folder without index.html instead of listing it (default: off).") var noListing =
+    @Flag(help: "Answer 404 for a folder without an index file instead of listing it (default: off).") var noListing =
         false
     @Option(help: "Longest request line in bytes, longer gets 414 (256-1048576).") var maxRequestLine: Int = 8192
     @Option(help: "Largest header section in bytes, larger gets 431 (1024-16777216).") var maxHeaderBytes: Int = 65536
@@ -77,6 +75,20 @@ struct ServeCommand: ParsableCommand {
     )
     var maxAge: Int?
     @Flag(help: "Make caches revalidate every response before reuse (default: off).") var noCache = false
+    @Flag(help: "Answer 404s with the server's own page even if the root has a 404.html (default: off).")
+    var noErrorPage = false
+    @Flag(
+        help:
+            "Serve the root's index for a missing path without an extension, as single page apps need (default: off)."
+    )
+    var spa = false
+    @Option(
+        help: ArgumentHelp(
+            "A folder's index file name, tried in order (repeatable; default: index.html).",
+            valueName: "name"
+        )
+    )
+    var index: [String] = []
 
     /// `--cors` alone means `--cors '*'`: argument-parser has no option with an optional value, so a bare
     /// `--cors` (last, or followed by another flag) gets its value here before parsing.
@@ -144,6 +156,7 @@ struct ServeCommand: ParsableCommand {
                 }
             }
             if let cors { try StaticFileHandler.validateCORSOrigin(cors) }
+            for name in index { try StaticFileHandler.validateIndexName(name) }
         } catch {
             throw ValidationError(error.description)
         }
@@ -192,6 +205,9 @@ struct ServeCommand: ParsableCommand {
         }
         configuration.options.corsOrigin = cors
         configuration.options.caching = noCache ? .noCache : maxAge.map { .maxAge($0) } ?? .unspecified
+        configuration.options.errorPage = !noErrorPage
+        configuration.options.singlePageApp = spa
+        if !index.isEmpty { configuration.options.indexNames = index.map { Array($0.utf8) } }
         return configuration
     }
 

@@ -55,6 +55,13 @@ import Testing
         }
     }
 
+    @Test func indexName_isOneSegment() {
+        #expect(throws: Never.self) { try StaticFileHandler.validateIndexName("index.htm") }
+        for bad in ["", ".", "..", "a/b", "/index.html"] {
+            #expect(throws: StaticFileHandler.OptionError.self) { try StaticFileHandler.validateIndexName(bad) }
+        }
+    }
+
     // MARK: fields on every answer
 
     @Test func configuredFields_goOnFiles_304s_errors_401s_andParseErrors() throws {
@@ -135,6 +142,89 @@ import Testing
         // Without --cors, OPTIONS keeps its 501.
         let off = try self.handler(tree) { _ in }.respond(to: request("/", .options), now: testNow)
         #expect(off.head.status == .notImplemented && off.head.headers["Allow"] == "GET, HEAD")
+    }
+
+    // MARK: which file answers
+
+    @Test func errorPage_isTheBodyOfEvery404_withStatus404_unlessTurnedOff() throws {
+        let (tree, _) = try makeSite()
+        tree.file("404.html", "<h1>Gone</h1>\n")
+        let handler = try handler(tree) { $0.listing = false }
+        #expect(handler.errorPageWarning == nil)
+        for target in ["/nope", "/.env", "/sub/", "/hello.txt/more", "/outside-link"] {
+            let plan = handler.respond(to: request(target), now: testNow)
+            #expect(plan.head.status == .notFound, "\(target)")
+            #expect(plan.head.headers["Content-Type"] == "text/html; charset=utf-8")
+            #expect(plan.head.headers["Content-Length"] == "14")
+            #expect(try bodyBytes(plan) == Array("<h1>Gone</h1>\n".utf8), "\(target)")
+        }
+        let head = handler.respond(to: request("/nope", .head), now: testNow)
+        #expect(head.head.headers["Content-Length"] == "14")
+        guard case .none = head.body else {
+            Issue.record("HEAD 404 with a body")
+            return
+        }
+        let off = try self.handler(tree) { $0.errorPage = false }
+        #expect(try bodyBytes(off.respond(to: request("/nope"), now: testNow)) == ErrorPage.html(for: .notFound))
+    }
+
+    @Test func errorPage_outOfTheRootOrToADotfile_isIgnoredWithAWarning() throws {
+        let (tree, _) = try makeSite()
+        let elsewhere = TemporaryTree()
+        elsewhere.file("page.html", "<p>elsewhere</p>")
+        tree.symlink("404.html", to: elsewhere.path + "/page.html")
+        let outside = try handler(tree) { _ in }
+        #expect(outside.errorPageWarning == "404.html is a link out of the root; 404s get the built-in page")
+        #expect(try bodyBytes(outside.respond(to: request("/nope"), now: testNow)) == ErrorPage.html(for: .notFound))
+        let dotTree = TemporaryTree()
+        dotTree.file(".secret", "s")
+        dotTree.symlink("404.html", to: ".secret")
+        let dot = try handler(dotTree) { _ in }
+        #expect(dot.errorPageWarning == "404.html is a link to a dotfile; 404s get the built-in page")
+        #expect(try bodyBytes(dot.respond(to: request("/nope"), now: testNow)) == ErrorPage.html(for: .notFound))
+        let folderTree = TemporaryTree()
+        folderTree.folder("404.html")
+        #expect(
+            try handler(folderTree) { _ in }.errorPageWarning
+                == "404.html is not a regular file; 404s get the built-in page"
+        )
+    }
+
+    @Test func spa_answersMissingExtensionlessPaths_withTheRootIndex() throws {
+        let (tree, _) = try makeSite()
+        tree.file("index.html", "<p>app</p>")
+        let handler = try handler(tree) { $0.singlePageApp = true }
+        for target in ["/users/42", "/deep/route/", "/v1.2/list"] {
+            let plan = handler.respond(to: request(target), now: testNow)
+            #expect(plan.head.status == .ok, "\(target)")
+            #expect(try bodyBytes(plan) == Array("<p>app</p>".utf8), "\(target)")
+        }
+        for (target, status) in [("/app.js", 404), ("/.env", 404), ("/.git/route", 404), ("/sub", 301)] {
+            let plan = handler.respond(to: request(target), now: testNow)
+            #expect(plan.head.status.code == status, "\(target)")
+        }
+        #expect(handler.respond(to: request("/users/42", .post), now: testNow).head.status == .notImplemented)
+        #expect(try bodyBytes(handler.respond(to: request("/hello.txt"), now: testNow)) == Array(helloText.utf8))
+        let off = try self.handler(tree) { _ in }
+        #expect(off.respond(to: request("/users/42"), now: testNow).head.status == .notFound)
+    }
+
+    @Test func indexNames_areTriedInOrder_hiddenOnesSkipped() throws {
+        let tree = TemporaryTree()
+        tree.folder("a")
+        tree.file("a/default.htm", "default")
+        tree.file("a/index.htm", "htm")
+        tree.folder("b")
+        tree.file("b/.hidden.html", "hidden")
+        let handler = try handler(tree) {
+            $0.indexNames = ["index.htm", "default.htm", ".hidden.html"].map { Array($0.utf8) }
+        }
+        let a = handler.respond(to: request("/a/"), now: testNow)
+        #expect(try bodyBytes(a) == Array("htm".utf8))
+        #expect(a.head.headers["Content-Type"] == "text/html; charset=utf-8")
+        let b = handler.respond(to: request("/b/"), now: testNow)
+        #expect(b.head.headers["Content-Type"] == "text/html; charset=utf-8")
+        #expect(!(String(decoding: try bodyBytes(b), as: UTF8.self).contains("hidden")))
     }
 
 }

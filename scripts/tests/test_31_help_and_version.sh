@@ -11,11 +11,12 @@ for expected in "--root <root> Folder to serve. (default: www)" "--host <host>" 
     assert_contains "$help" "$expected" "--help"
 done
 # The switches of issue 16, with their value names and defaults.
-for expected in "--header <field>" "--cors <origin>" "--max-age <seconds>"; do
+for expected in "--header <field>" "--cors <origin>" "--max-age <seconds>" "--index <name>" \
+    "(repeatable; default: index.html)"; do
     assert_contains "$help" "$expected" "--help"
 done
 # Every option the command declares appears with a default (flags say "default: off").
-for flag in --dotfiles --no-listing --no-cache; do
+for flag in --dotfiles --no-listing --no-cache --no-error-page --spa; do
     printf '%s\n' "$help" | grep -q -- "$flag [^-]*(default: off" || fail "$flag has no default in --help"
 done
 assert_equal "0.3.0" "$("$HTTP_SERVE" --version)"

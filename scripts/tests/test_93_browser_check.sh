@@ -1,6 +1,6 @@
 # scripts/browser-check in headless Chromium: /, a listing and a 404 render; every listing link answers 200
 # with the file's bytes; human-readable sizes, ISO 8601 dates, no script; a page on another origin reads a
-# file from a --cors server (with and without a preflight) and not from one without. scripts/install-deps installs
+# file from a --cors server (with and without a preflight) and not from one without; --spa serves a route. scripts/install-deps installs
 # Chromium; only where it cannot be installed does this test skip (exit 77: counted as skipped, not passed).
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
