@@ -34,6 +34,9 @@ public struct FetchOptions: Sendable {
     public var userAgent: String?
     /// `-L`: follow redirects.
     public var followRedirects = false
+    /// `--location-trusted`: credentials, `Authorization` and `Cookie` go on to every host a redirect names (by
+    /// default they are dropped when the scheme, host or port changes, as curl does since 7.83).
+    public var trustRedirects = false
     /// `--max-redirs`: how many redirects `-L` follows before exit 47.
     public var maxRedirects = 20
     /// `-f` / `--fail-with-body`.

@@ -193,8 +193,9 @@ struct Transfer {
                 guard info.redirects <= options.maxRedirects else { throw .tooManyRedirects(options.maxRedirects) }
                 let next = try RequestPolicy.redirectTarget(location, from: url)
                 // Credentials are for the origin they were given for (curl, CVE-2022-27776): a redirect to
-                // another host or port drops them, with any Authorization or Cookie given by -H.
-                if !next.hasSameOrigin(as: url) {
+                // another scheme, host or port drops them, with any Authorization or Cookie given by -H,
+                // unless --location-trusted says every host may have them.
+                if !next.hasSameOrigin(as: url) && !options.trustRedirects {
                     credentials = nil
                     customHeaders.remove(name: "Authorization")
                     customHeaders.remove(name: "Cookie")

@@ -42,6 +42,8 @@ struct FetchCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: .value("USER:PASSWORD for basic authentication.", "user:password"))
     var user: String?
     @Flag(name: .letter("L", "location"), help: "Follow redirects.") var location = false
+    @Flag(help: "Like -L, and send credentials, Authorization and Cookie to other hosts too.")
+    var locationTrusted = false
     @Option(name: .long, help: .value("Redirects -L follows before giving up (exit 47).", "n")) var maxRedirs = 20
     @Flag(name: .shortAndLong, help: "On HTTP status >= 400 write nothing and exit 22.") var fail = false
     @Flag(name: .long, help: "On HTTP status >= 400 write the body, then exit 22.") var failWithBody = false
@@ -141,7 +143,8 @@ struct FetchCommand: ParsableCommand {
         options.body = try makeBody()
         options.user = user
         options.userAgent = userAgent
-        options.followRedirects = location
+        options.followRedirects = location || locationTrusted
+        options.trustRedirects = locationTrusted
         options.maxRedirects = maxRedirs
         options.fail = failWithBody ? .failWithBody : fail ? .fail : .never
         options.resume = continueAt != nil

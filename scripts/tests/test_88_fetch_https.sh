@@ -128,12 +128,14 @@ wait_for_file "$target_port"
 target="https://localhost:$(head -n 1 "$target_port")/landed"
 start_fake_server canned-server --log "$tmp/first.log" \
     --reply "HTTP/1.0 302 Found\r\nLocation: $target\r\nContent-Length: 0\r\n\r\n"
-for auth in -u -H; do
-    auth_args=(-u user:secret)
-    [ "$auth" = -H ] && auth_args=(-H 'Authorization: Bearer t0ken')
+# --location-trusted (curl's too) lets them go on.
+for auth in -u -H --location-trusted; do
+    auth_args=(-L -u user:secret)
+    [ "$auth" = -H ] && auth_args=(-L -H 'Authorization: Bearer t0ken')
+    [ "$auth" = --location-trusted ] && auth_args=(--location-trusted -u user:secret)
     : >"$tmp/first.log"
     : >"$tmp/target.log"
-    both 0 -L --cacert "$ca/ca.pem" "${auth_args[@]}" -H 'Cookie: c=1' -H 'X-Keep: 1' "$FAKE_URL/start"
+    both 0 --cacert "$ca/ca.pem" "${auth_args[@]}" -H 'Cookie: c=1' -H 'X-Keep: 1' "$FAKE_URL/start"
     assert_equal "landed" "$(cat "$tmp/ours.out")"
     for client in http-fetch curl; do
         # The heads of both clients are in each log, http-fetch's first: the first hop had everything.
@@ -146,7 +148,13 @@ for auth in -u -H; do
         assert_contains "$second" "GET /landed HTTP/1." "$client: second hop"
         assert_contains "$second" "Host: localhost:" "$client: second hop"
         assert_contains "$second" "X-Keep: 1" "$client: second hop keeps other fields"
-        assert_equal "" "$(grep -iE '^(authorization|cookie):' <<<"$second" || true)" "$client: second hop, credentials by $auth"
+        if [ "$auth" = --location-trusted ]; then
+            assert_equal "Authorization: Basic dXNlcjpzZWNyZXQ=|Cookie: c=1" \
+                "$(grep -iE '^(authorization|cookie):' <<<"$second" | sort | paste -sd'|')" "$client: trusted second hop"
+        else
+            assert_equal "" "$(grep -iE '^(authorization|cookie):' <<<"$second" || true)" \
+                "$client: second hop, credentials by $auth"
+        fi
     done
 done
 stop_job "$TARGET_PID"
