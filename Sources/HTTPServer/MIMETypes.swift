@@ -70,8 +70,6 @@ public enum MIMETypes {
 
     /// The media type for a file name's bytes; the extension is matched case-insensitively.
     public static func type(forFileName name: [UInt8]) -> String {
-        guard let dot = name.lastIndex(of: UInt8(ascii: ".")), dot > name.startIndex else { return fallback }
-        let ext = String(decoding: name[(dot + 1)...].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
-        return table[ext] ?? fallback
+        Table().type(forFileName: name)
     }
 }

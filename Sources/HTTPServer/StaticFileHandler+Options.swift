@@ -19,6 +19,8 @@ extension StaticFileHandler {
         public var singlePageApp: Bool = false
         /// The names a folder's index may have, tried in order (`--index`).
         public var indexNames: [[UInt8]] = [Array("index.html".utf8)]
+        /// Media types by extension (`--mime-types`, `--default-type`).
+        public var mimeTypes = MIMETypes.Table()
 
         /// The defaults: dotfiles hidden, listings on, `index.html`, the built-in types, no added fields.
         public init(dotfiles: Bool = false, listing: Bool = true) {
@@ -88,6 +90,24 @@ extension StaticFileHandler {
             !host.isEmpty,
             host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-.:[]_".contains($0)) })
         else { throw error }
+    }
+
+    /// Checks a `--default-type`: `type/subtype`, both tokens, optionally followed by `; name=value` parameters.
+    /// - Throws: ``OptionError`` naming the form.
+    public static func validateMediaType(_ type: String, option: String = "--default-type") throws(OptionError) {
+        let error = OptionError(
+            "\(option) must be a media type such as text/plain or text/plain; charset=utf-8, got '\(type)'"
+        )
+        let parts = type.split(separator: ";", omittingEmptySubsequences: false)
+        let essence = parts[0].split(separator: "/", omittingEmptySubsequences: false)
+        guard essence.count == 2, essence.allSatisfy({ HTTPHeaders.isValidName(String($0)) }) else { throw error }
+        for parameter in parts.dropFirst() {
+            let pair = parameter.trimmingCharacters(in: [" ", "\t"]).split(
+                separator: "=",
+                omittingEmptySubsequences: false
+            )
+            guard pair.count == 2, pair.allSatisfy({ HTTPHeaders.isValidName(String($0)) }) else { throw error }
+        }
     }
 
     /// Checks an `--index` name: one path segment, not `.` or `..`.

@@ -102,7 +102,7 @@ extension StaticFileHandler {
             return plan
         }
         var headers = baseHeaders(now: now)
-        headers.add(name: "Content-Type", value: MIMETypes.type(forFileName: Self.errorPageName))
+        headers.add(name: "Content-Type", value: options.mimeTypes.type(forFileName: Self.errorPageName))
         headers.add(name: "Content-Length", value: String(status.size))
         return ResponsePlan(status: .notFound, fields: headers, body: .file(file, offset: 0, length: status.size))
     }

@@ -211,7 +211,7 @@ public struct StaticFileHandler: Sendable {
         now: Int64
     ) -> ResponsePlan {
         var headers = baseHeaders(now: now)
-        headers.add(name: "Content-Type", value: MIMETypes.type(forFileName: name))
+        headers.add(name: "Content-Type", value: options.mimeTypes.type(forFileName: name))
         headers.add(name: "Content-Length", value: String(status.size))
         headers.add(name: "Accept-Ranges", value: "bytes")
         return ResponsePlan(

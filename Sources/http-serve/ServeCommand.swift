@@ -89,6 +89,15 @@ struct ServeCommand: ParsableCommand {
         )
     )
     var index: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "Media types in /etc/mime.types format, added to and overriding the built-in table (default: none).",
+            valueName: "file"
+        )
+    )
+    var mimeTypes: String?
+    @Option(help: ArgumentHelp("Media type for unknown extensions.", valueName: "type")) var defaultType =
+        "application/octet-stream"
 
     /// `--cors` alone means `--cors '*'`: argument-parser has no option with an optional value, so a bare
     /// `--cors` (last, or followed by another flag) gets its value here before parsing.
@@ -157,6 +166,7 @@ struct ServeCommand: ParsableCommand {
             }
             if let cors { try StaticFileHandler.validateCORSOrigin(cors) }
             for name in index { try StaticFileHandler.validateIndexName(name) }
+            try StaticFileHandler.validateMediaType(defaultType)
         } catch {
             throw ValidationError(error.description)
         }
@@ -208,6 +218,7 @@ struct ServeCommand: ParsableCommand {
         configuration.options.errorPage = !noErrorPage
         configuration.options.singlePageApp = spa
         if !index.isEmpty { configuration.options.indexNames = index.map { Array($0.utf8) } }
+        configuration.options.mimeTypes.fallback = defaultType
         return configuration
     }
 
@@ -217,6 +228,9 @@ struct ServeCommand: ParsableCommand {
         do {
             var configuration = makeConfiguration()
             configuration.auth = try BasicAuth.make(plainUser: auth, htpasswdFile: authFile, realm: authRealm)
+            if let mimeTypes {
+                configuration.options.mimeTypes.overrides = try MIMETypes.loadMimeTypes(file: mimeTypes)
+            }
             server = try Server(configuration: configuration, listener: try Server.takeActivatedListener())
         } catch {
             OutputFile.standardError.write("http-serve: error: \(error)\n")

@@ -55,11 +55,50 @@ import Testing
         }
     }
 
+    @Test func mediaType_isTypeSlashSubtypeWithOptionalParameters() {
+        for good in ["text/plain", "application/octet-stream", "text/plain; charset=utf-8", "a/b;x=y"] {
+            #expect(throws: Never.self) { try StaticFileHandler.validateMediaType(good) }
+        }
+        for bad in ["", "text", "text/", "/plain", "text/plain/x", "text/pl ain", "text/plain; charset", "a/b\r\n"] {
+            #expect(throws: StaticFileHandler.OptionError.self) { try StaticFileHandler.validateMediaType(bad) }
+        }
+    }
+
     @Test func indexName_isOneSegment() {
         #expect(throws: Never.self) { try StaticFileHandler.validateIndexName("index.htm") }
         for bad in ["", ".", "..", "a/b", "/index.html"] {
             #expect(throws: StaticFileHandler.OptionError.self) { try StaticFileHandler.validateIndexName(bad) }
         }
+    }
+
+    @Test func mimeTypesFile_isParsed_andMalformedLinesNamed() throws {
+        let text = "# comment\ntext/x-thing thing THG  # trailing\n\napplication/x-empty\nimage/x-q q .qq spdx.json\n"
+        let table = try MIMETypes.parseMimeTypes(text, file: "m.types")
+        #expect(
+            table == [
+                "thing": "text/x-thing; charset=utf-8", "thg": "text/x-thing; charset=utf-8", "q": "image/x-q",
+                "qq": "image/x-q", "spdx.json": "image/x-q",
+            ]
+        )
+        #expect(throws: StaticFileHandler.OptionError("m.types:2: 'nonsense' is not a media type (type/subtype)")) {
+            try MIMETypes.parseMimeTypes("text/plain txt\nnonsense txt\n", file: "m.types")
+        }
+        #expect(throws: StaticFileHandler.OptionError("m.types:1: 'a\"b' is not an extension")) {
+            try MIMETypes.parseMimeTypes("text/plain a\"b\n", file: "m.types")
+        }
+        #expect(throws: StaticFileHandler.OptionError.self) { try MIMETypes.loadMimeTypes(file: "/no/such/file") }
+    }
+
+    @Test func mimeTable_overridesWinThenBuiltInThenFallback() {
+        let table = MIMETypes.Table(
+            overrides: ["txt": "text/x-mine", "spdx.json": "application/spdx+json"],
+            fallback: "text/plain"
+        )
+        #expect(table.type(forFileName: Array("A.TXT".utf8)) == "text/x-mine")
+        #expect(table.type(forFileName: Array("x.spdx.json".utf8)) == "application/spdx+json")
+        #expect(table.type(forFileName: Array("x.json".utf8)) == "application/json")
+        #expect(table.type(forFileName: Array("x.unknownext".utf8)) == "text/plain")
+        #expect(table.type(forFileName: Array("README".utf8)) == "text/plain")
     }
 
     // MARK: fields on every answer
@@ -225,6 +264,20 @@ import Testing
         let b = handler.respond(to: request("/b/"), now: testNow)
         #expect(b.head.headers["Content-Type"] == "text/html; charset=utf-8")
         #expect(!(String(decoding: try bodyBytes(b), as: UTF8.self).contains("hidden")))
+    }
+
+    @Test func mimeTable_decidesTheContentType() throws {
+        let tree = TemporaryTree()
+        tree.file("a.thing", "x")
+        tree.file("b.unknownext", "x")
+        let handler = try handler(tree) {
+            $0.mimeTypes = MIMETypes.Table(overrides: ["thing": "text/x-thing"], fallback: "text/plain")
+        }
+        for (target, type) in [("/a.thing", "text/x-thing"), ("/b.unknownext", "text/plain")] {
+            let plan = handler.respond(to: request(target), now: testNow)
+            #expect(plan.head.headers["Content-Type"] == type)
+            _ = try bodyBytes(plan)
+        }
     }
 
 }

@@ -12,7 +12,8 @@ for expected in "--root <root> Folder to serve. (default: www)" "--host <host>" 
 done
 # The switches of issue 16, with their value names and defaults.
 for expected in "--header <field>" "--cors <origin>" "--max-age <seconds>" "--index <name>" \
-    "(repeatable; default: index.html)"; do
+    "(repeatable; default: index.html)" "--mime-types <file>" "--default-type <type>" \
+    "(default: application/octet-stream)"; do
     assert_contains "$help" "$expected" "--help"
 done
 # Every option the command declares appears with a default (flags say "default: off").
