@@ -71,6 +71,39 @@ public struct AcceptEncoding: Sendable, Equatable {
         return gzip >= (explicitQuality(of: "identity") ?? 0)
     }
 
+    /// The weight of `coding`: its own (for `gzip`, the higher of `gzip` and `x-gzip`), else `*`'s, else 0.
+    public func quality(of coding: String) -> Int {
+        if coding == "gzip" { return gzipQuality }
+        return explicitQuality(of: coding) ?? explicitQuality(of: "*") ?? 0
+    }
+
+    /// The codings of `candidates` the client accepts, best first.
+    ///
+    /// A coding is acceptable with a non-zero weight no lower than an explicit `identity` weight (as for
+    /// ``prefersGzip``); higher weights come first, and equal weights keep the order of `candidates`, the
+    /// server's preference.
+    /// - Parameter candidates: the codings the server could send, in its order of preference.
+    public func acceptableCodings(_ candidates: [String]) -> [String] {
+        let identity = explicitQuality(of: "identity") ?? 0
+        let weighted = candidates.enumerated().map {
+            (index: $0.offset, coding: $0.element, quality: quality(of: $0.element))
+        }
+        return weighted.filter { $0.quality > 0 && $0.quality >= identity }
+            .sorted { $0.quality != $1.quality ? $0.quality > $1.quality : $0.index < $1.index }
+            .map(\.coding)
+    }
+
+    /// The codings of `candidates` acceptable in reply to a request with these header fields, best first;
+    /// none without an `Accept-Encoding` field or with an empty one (see ``prefersGzip(_:)``).
+    /// - Parameters:
+    ///   - headers: the request's header fields.
+    ///   - candidates: the codings the server could send, in its order of preference.
+    public static func acceptableCodings(_ headers: HTTPHeaders, among candidates: [String]) -> [String] {
+        let values = headers.values(for: "Accept-Encoding")
+        guard !values.isEmpty else { return [] }
+        return AcceptEncoding(parsing: values).acceptableCodings(candidates)
+    }
+
     /// Whether gzip should be sent in reply to a request with these header fields.
     ///
     /// No `Accept-Encoding` field means identity: RFC 9110 §12.5.3 would allow any coding, but HTTP/1.0
@@ -101,7 +134,9 @@ public struct AcceptEncoding: Sendable, Equatable {
     }
 
     /// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )` (RFC 9110 §12.4.2), in thousandths.
-    static func parseQuality(_ bytes: [UInt8]) -> Int? {
+    /// - Parameter bytes: the value after `q=`.
+    /// - Returns: the weight in thousandths, or `nil` if it is not a `qvalue`.
+    public static func parseQuality(_ bytes: [UInt8]) -> Int? {
         guard let first = bytes.first, first == UInt8(ascii: "0") || first == UInt8(ascii: "1") else { return nil }
         var value = Int(first - UInt8(ascii: "0")) * 1000
         guard bytes.count > 1 else { return value }

@@ -1,16 +1,35 @@
 import HTTPCore
 import System
 
-/// Content coding: the gzip variant of a file's 200 plan (RFC 9110 §8.4, §12.5.3).
+/// Content coding: the br, zstd or gzip variant of a file's 200 plan (RFC 9110 §8.4, §12.5.3).
 extension StaticFileHandler {
-    /// The plan to send for a file whose identity 200 plan is `plan`: identity or gzip.
+    /// A content coding the server can send, with the extension of its precompressed sibling.
+    struct Coding {
+        /// The `Content-Encoding` token (RFC 9110 §8.4.1; br is RFC 7932, zstd RFC 8878).
+        var token: String
+        /// The sibling's extension, dot included.
+        var suffix: String
+        /// Inside the entity tag's quotes, before the sibling's own tag.
+        var tagSuffix: String
+    }
+
+    /// br, zstd, gzip: the order of preference at equal weight (smallest first). Only gzip is also made on
+    /// the fly; br and zstd are sent only from files made ahead of time.
+    static let codings = [
+        Coding(token: "br", suffix: ".br", tagSuffix: "-br-"),
+        Coding(token: "zstd", suffix: ".zst", tagSuffix: "-zst-"),
+        Coding(token: "gzip", suffix: ".gz", tagSuffix: "-gz-"),
+    ]
+
+    /// The plan to send for a file whose identity 200 plan is `plan`: identity, br, zstd or gzip.
     ///
-    /// For a compressible type it always adds `Vary: Accept-Encoding`, to both variants, so caches
-    /// key on the field (RFC 9110 §12.5.5). It picks gzip when the client prefers it, no `Range`
-    /// applies (ranges are answered from the identity bytes, whose offsets the client can know), and
-    /// either a precompressed `name.gz` no older than the file exists or the compressed body is in
-    /// the cache or fits in it. The gzip variant gets `Content-Encoding: gzip`, its own length, its own
-    /// strong entity tag (different bytes, RFC 9110 §8.8.3), and the file's `Last-Modified`.
+    /// For a compressible type it always adds `Vary: Accept-Encoding`, to every variant, so caches
+    /// key on the field (RFC 9110 §12.5.5). Without a `Range` (ranges are answered from the identity
+    /// bytes, whose offsets the client can know) it tries the codings the client accepts, highest weight
+    /// first and br, zstd, gzip at equal weight: a precompressed `name.br`, `name.zst` or `name.gz` no older
+    /// than the file, or for gzip the compressed body in the cache or one that fits in it. A coded variant
+    /// gets `Content-Encoding`, its own length, its own strong entity tag (different bytes, RFC 9110
+    /// §8.8.3), and the file's `Last-Modified`.
     /// HEAD takes the same path as GET, so its head is the same.
     /// - Parameters:
     ///   - plan: the identity 200 plan, whose body is `file`.
@@ -36,22 +55,30 @@ extension StaticFileHandler {
         // RFC 9110 §14.2: Range is defined for GET only, so only a GET's Range pins the identity bytes;
         // a HEAD with Range shows the head of the plain GET, gzip included.
         if request.method == .get && request.headers.contains("Range") { return plan }
-        guard AcceptEncoding.prefersGzip(request.headers) else { return plan }
-        if let precompressed = makePrecompressedPlan(from: plan, status: status, path: path) {
+        let accepted = AcceptEncoding.acceptableCodings(request.headers, among: Self.codings.map(\.token))
+        for coding in accepted.compactMap({ token in Self.codings.first { $0.token == token } }) {
+            if let precompressed = makePrecompressedPlan(from: plan, status: status, path: path, coding: coding) {
+                file.close()
+                return precompressed
+            }
+            guard coding.token == "gzip", let body = gzip.body(of: file, status: status) else { continue }
             file.close()
-            return precompressed
+            plan.body = .bytes(body)
+            setCodingFields(&plan, coding: "gzip", length: Int64(body.count), tagSuffix: "-gz")
+            return plan
         }
-        guard let body = gzip.body(of: file, status: status) else { return plan }
-        file.close()
-        plan.body = .bytes(body)
-        setGzipFields(&plan, length: Int64(body.count), tagSuffix: "-gz")
         return plan
     }
 
-    /// The plan for `name.gz` beside the file, if it exists, is a regular file inside the root, and is
-    /// no older than the file (an older one may hold a previous version).
-    private func makePrecompressedPlan(from plan: ResponsePlan, status: FileStatus, path: FilePath) -> ResponsePlan? {
-        let sibling = FilePath(bytes: path.bytes + Array(".gz".utf8))
+    /// The plan for the coding's sibling (`name.br`, `name.zst`, `name.gz`), if it exists, is a regular file
+    /// inside the root, and is no older than the file (an older one may hold a previous version).
+    private func makePrecompressedPlan(
+        from plan: ResponsePlan,
+        status: FileStatus,
+        path: FilePath,
+        coding: Coding
+    ) -> ResponsePlan? {
+        let sibling = FilePath(bytes: path.bytes + Array(coding.suffix.utf8))
         guard let siblingStatus = try? FileSystem.status(of: sibling), siblingStatus.kind == .regular,
             FileVersion(siblingStatus).isModified(notBefore: FileVersion(status)),
             let real = try? FileSystem.realPath(sibling), real.isWithin(realRoot),
@@ -63,24 +90,24 @@ extension StaticFileHandler {
         }
         var plan = plan
         plan.body = .file(file, offset: 0, length: opened.size)
-        // The .gz has its own version: regenerating it (another level) must change the tag too.
-        setGzipFields(&plan, length: opened.size, tagSuffix: "-gz-" + EntityTag.strong(FileVersion(opened)).opaque)
+        // The sibling has its own version: regenerating it (another level) must change the tag too.
+        let tagSuffix = coding.tagSuffix + EntityTag.strong(FileVersion(opened)).opaque
+        setCodingFields(&plan, coding: coding.token, length: opened.size, tagSuffix: tagSuffix)
         return plan
     }
 
-    /// Turns an identity head into the gzip variant's: coding, length, and a tag of its own.
-    private func setGzipFields(_ plan: inout ResponsePlan, length: Int64, tagSuffix: String) {
+    /// Turns an identity head into a coded variant's: coding, length, and a tag of its own.
+    private func setCodingFields(_ plan: inout ResponsePlan, coding: String, length: Int64, tagSuffix: String) {
         // RFC 9110 §8.4: the coding is a property of the representation; Content-Type stays the file's.
-        plan.fields.add(name: "Content-Encoding", value: "gzip")
+        plan.fields.add(name: "Content-Encoding", value: coding)
         plan.fields.replaceInPlace(name: "Content-Length", value: String(length))
         plan.entityTag = plan.entityTag?.appending(tagSuffix)
     }
 
-    /// Names of files that are already gzip data: serving them with a gzip coding would double it.
+    /// Names of files that are already compressed data: serving them with a coding would double it.
     static func isAlreadyEncoded(_ name: [UInt8]) -> Bool {
         let lower = name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        return lower.hasSuffix(Array(".gz".utf8)) || lower.hasSuffix(Array(".svgz".utf8))
-            || lower.hasSuffix(Array(".tgz".utf8))
+        return [".gz", ".svgz", ".tgz", ".br", ".zst"].contains { lower.hasSuffix(Array($0.utf8)) }
     }
 }
 

@@ -59,3 +59,28 @@ import Testing
         #expect(parsed.explicitQuality(of: "deflate") == nil)
     }
 }
+
+@Suite struct AcceptableCodingsTests {
+    /// (Accept-Encoding values, the codings of br, zstd, gzip chosen, best first); `[]` is no field.
+    static let cases: [([String], [String])] = [
+        ([], []),
+        ([""], []),
+        (["gzip"], ["gzip"]),
+        (["gzip, br, zstd"], ["br", "zstd", "gzip"]),
+        (["gzip;q=1, br;q=0.5"], ["gzip", "br"]),
+        (["br;q=0.2, zstd;q=0.9, gzip;q=0.5"], ["zstd", "gzip", "br"]),
+        (["*"], ["br", "zstd", "gzip"]),
+        (["*, br;q=0"], ["zstd", "gzip"]),
+        (["x-gzip, zstd"], ["zstd", "gzip"]),
+        (["identity;q=0.5, br;q=0.4, gzip"], ["gzip"]),
+        (["deflate"], []),
+        (["br", "zstd;q=0"], ["br"]),
+    ]
+
+    @Test(arguments: cases)
+    func acceptableCodings_followTheWeights_thenBrZstdGzip(values: [String], expected: [String]) {
+        var headers = HTTPHeaders()
+        for value in values { headers.add(name: "Accept-Encoding", value: value) }
+        #expect(AcceptEncoding.acceptableCodings(headers, among: ["br", "zstd", "gzip"]) == expected)
+    }
+}

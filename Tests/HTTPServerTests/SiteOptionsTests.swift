@@ -280,4 +280,54 @@ import Testing
         }
     }
 
+    @Test(
+        arguments: [
+            ("gzip, br, zstd", "br", "app.js.br"),
+            ("zstd;q=1, br;q=0.5", "zstd", "app.js.zst"),
+            ("br;q=0.1, gzip", "gzip", "app.js.gz"),
+            ("*", "br", "app.js.br"),
+            ("br;q=0, zstd;q=0, gzip", "gzip", "app.js.gz"),
+            ("deflate", nil, "app.js"),
+        ] as [(String, String?, String)]
+    )
+    func precompressedSiblings_followTheClientsWeights(accept: String, coding: String?, file: String) throws {
+        let tree = TemporaryTree()
+        tree.file("app.js", scriptText(4000), mtime: (1_000, 0))
+        for (sibling, bytes) in [("app.js.br", "BR"), ("app.js.zst", "ZSTD"), ("app.js.gz", "GZ")] {
+            tree.file(sibling, bytes, mtime: (2_000, 0))
+        }
+        let handler = try handler(tree) { _ in }
+        let plan = handler.respond(to: request("/app.js", .get, ["Accept-Encoding": accept]), now: testNow)
+        #expect(plan.head.headers["Content-Encoding"] == coding)
+        #expect(plan.head.headers["Content-Type"] == "text/javascript; charset=utf-8")
+        #expect(plan.head.headers["Vary"] == "Accept-Encoding")
+        let expected: [UInt8] =
+            file == "app.js"
+            ? scriptText(4000) : Array(["app.js.br": "BR", "app.js.zst": "ZSTD", "app.js.gz": "GZ"][file]!.utf8)
+        #expect(try bodyBytes(plan) == expected)
+        if let coding {
+            let suffix = ["br": "-br-", "zstd": "-zst-", "gzip": "-gz-"][coding]!
+            #expect(plan.entityTag?.opaque.contains(suffix) == true)
+        }
+    }
+
+    @Test func olderBrSibling_isIgnored_andNoGzipMeansIdentityOnly() throws {
+        let tree = TemporaryTree()
+        tree.file("app.js", scriptText(4000), mtime: (2_000, 0))
+        tree.file("app.js.br", "OLD", mtime: (1_000, 0))
+        let handler = try handler(tree) { _ in }
+        let plan = handler.respond(to: request("/app.js", .get, ["Accept-Encoding": "br"]), now: testNow)
+        #expect(plan.head.headers["Content-Encoding"] == nil)
+        #expect(try bodyBytes(plan) == scriptText(4000))
+        tree.setMTime("app.js.br", (3_000, 0))
+        var off = try self.handler(tree) { _ in }
+        off.gzip = nil
+        let identity = off.respond(to: request("/app.js", .get, ["Accept-Encoding": "br"]), now: testNow)
+        #expect(identity.head.headers["Content-Encoding"] == nil && identity.head.headers["Vary"] == nil)
+        _ = try bodyBytes(identity)
+        let br = handler.respond(to: request("/app.js.br", .get, ["Accept-Encoding": "br"]), now: testNow)
+        #expect(br.head.headers["Content-Encoding"] == nil)
+        _ = try bodyBytes(br)
+    }
+
 }
