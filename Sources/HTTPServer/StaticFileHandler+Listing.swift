@@ -12,8 +12,8 @@ extension StaticFileHandler {
         var modificationSeconds: Int64
     }
 
-    /// A 200 listing of the folder at `path`, or 403 if it may not be read.
-    func makeListingPlan(of path: FilePath, target: TargetPath, now: Int64) -> ResponsePlan {
+    /// A 200 listing of the folder at `path` (HTML, or JSON when asked for), or 403 if it may not be read.
+    func makeListingPlan(of path: FilePath, target: TargetPath, request: HTTPRequest, now: Int64) -> ResponsePlan {
         let entries: [DirectoryEntry]
         do {
             entries = try FileSystem.contentsOfDirectory(path)
@@ -41,11 +41,36 @@ extension StaticFileHandler {
                 )
             )
         }
-        let page = Self.listingPage(path: target.bytes, rows: rows, atRoot: target.segments.isEmpty)
-        return makeHTMLPlan(.ok, page, now: now)
+        let query = ListingQuery(query: target.query)
+        let order = query.order
+        let sorted = order.map { rows.sorted(by: $0.areInIncreasingOrder) } ?? rows.sorted(by: Self.byNameBytes)
+        var plan: ResponsePlan
+        if query.wantsJSON || ListingQuery.acceptsJSON(request.headers) {
+            plan = makeJSONPlan(Self.listingJSON(rows: sorted), now: now)
+        } else {
+            plan = makeHTMLPlan(
+                .ok,
+                Self.listingPage(path: target.bytes, rows: sorted, atRoot: target.segments.isEmpty),
+                now: now
+            )
+        }
+        // The same URL is HTML or JSON by the request's Accept (RFC 9110 §12.5.5).
+        plan.fields.add(name: "Vary", value: "Accept")
+        return plan
     }
 
-    /// The listing page: rows sorted by name bytes, folders marked with `/`, `..` first except at the root.
+    /// The default order: by name bytes, folders among files.
+    static func byNameBytes(_ a: ListingRow, _ b: ListingRow) -> Bool { a.name.lexicographicallyPrecedes(b.name) }
+
+    func makeJSONPlan(_ body: [UInt8], now: Int64) -> ResponsePlan {
+        var headers = baseHeaders(now: now)
+        // RFC 8259 §11: application/json has no charset parameter; it is UTF-8.
+        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Length", value: String(body.count))
+        return ResponsePlan(status: .ok, fields: headers, body: .bytes(body))
+    }
+
+    /// The listing page: rows in the order given, folders marked with `/`, `..` first except at the root.
     ///
     /// Names are shown HTML-escaped (bytes that are not UTF-8 as U+FFFD) and linked by their raw bytes
     /// percent-encoded, so a name that is not UTF-8 still links to itself. Sizes are human-readable
@@ -58,7 +83,7 @@ extension StaticFileHandler {
         page += "<body><h1>\(title)</h1>\n<table>\n"
         page += "<tr><th>Name</th><th class=\"size\">Size</th><th>Last modified (UTC)</th></tr>\n"
         if !atRoot { page += "<tr><td><a href=\"../\">../</a></td><td class=\"size\">-</td><td></td></tr>\n" }
-        for row in rows.sorted(by: { $0.name.lexicographicallyPrecedes($1.name) }) {
+        for row in rows {
             let slash = row.isFolder ? "/" : ""
             // A relative href that is only encoded name bytes: `:` and `/` are escaped, so a name can
             // never turn into a scheme or another path.

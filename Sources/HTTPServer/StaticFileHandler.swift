@@ -134,7 +134,7 @@ public struct StaticFileHandler: Sendable {
             case .missing: break
             }
             guard options.listing else { return makeErrorPlan(.notFound, now: now) }
-            return makeListingPlan(of: path, target: target, now: now)
+            return makeListingPlan(of: path, target: target, request: request, now: now)
         case .regular:
             return makeFilePlan(at: path, name: target.segments.last ?? [], request, now: now)
         default:

@@ -19,6 +19,7 @@ struct ServeCommand: ParsableCommand {
               systemd-socket-activate -l 127.0.0.1:8080 http-serve --root /srv/www
               http-serve --spa --cors --root dist   # an app for pages on other origins
               http-serve --max-age 3600 --header 'X-Frame-Options: DENY'
+              curl -H 'Accept: application/json' http://127.0.0.1:8080/files/
             """,
         version: http10Version
     )

@@ -330,4 +330,72 @@ import Testing
         _ = try bodyBytes(br)
     }
 
+    // MARK: listings
+
+    @Test func jsonListing_escapesNames_andLinksTheRawBytes() throws {
+        let tree = TemporaryTree()
+        tree.file("plain.txt", "abc", mtime: fixtureMTime)
+        tree.file("q\"\\\u{1}.txt", "", mtime: fixtureMTime)
+        tree.file([0x62, 0xFF, 0x2E, 0x74], [0x21], mtime: fixtureMTime)
+        tree.folder("dir")
+        tree.setMTime("dir", fixtureMTime)
+        tree.file(".hidden", "h")
+        let handler = try handler(tree) { _ in }
+        for (target, headers) in [("/?format=json", [:]), ("/", ["Accept": "application/json"])]
+            as [(String, HTTPHeaders)]
+        {
+            let plan = handler.respond(to: request(target, .get, headers), now: testNow)
+            #expect(plan.head.headers["Content-Type"] == "application/json")
+            #expect(plan.head.headers["Vary"] == "Accept")
+            #expect(
+                String(decoding: try bodyBytes(plan), as: UTF8.self) == """
+                    [
+                    {"name":"b\\uFFFD.t","type":"file","size":1,"mtime":"2024-01-01T00:00:00Z","link":"b%FF.t"},
+                    {"name":"dir","type":"folder","size":null,"mtime":"2024-01-01T00:00:00Z","link":"dir/"},
+                    {"name":"plain.txt","type":"file","size":3,"mtime":"2024-01-01T00:00:00Z","link":"plain.txt"},
+                    {"name":"q\\"\\\\\\u0001.txt","type":"file","size":0,"mtime":"2024-01-01T00:00:00Z","link":"q%22%5C%01.txt"}
+                    ]
+
+                    """
+            )
+        }
+        let browser = handler.respond(
+            to: request("/", .get, ["Accept": "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8"]),
+            now: testNow
+        )
+        #expect(browser.head.headers["Content-Type"] == "text/html; charset=utf-8")
+        let empty = TemporaryTree()
+        let plan = try self.handler(empty) { _ in }.respond(to: request("/?format=json"), now: testNow)
+        #expect(try bodyBytes(plan) == Array("[]\n".utf8))
+    }
+
+    @Test(arguments: [
+        ("", ["a-big", "b-dir/", "c-small", "d-dir/"]),
+        ("sort=name", ["b-dir/", "d-dir/", "a-big", "c-small"]),
+        ("order=desc", ["d-dir/", "b-dir/", "c-small", "a-big"]),
+        ("sort=size", ["b-dir/", "d-dir/", "c-small", "a-big"]),
+        ("sort=size&order=desc", ["d-dir/", "b-dir/", "a-big", "c-small"]),
+        ("sort=mtime", ["d-dir/", "b-dir/", "a-big", "c-small"]),
+        ("sort=mtime&order=desc", ["b-dir/", "d-dir/", "c-small", "a-big"]),
+        ("sort=bogus&order=sideways", ["a-big", "b-dir/", "c-small", "d-dir/"]),
+    ])
+    func listingOrder_followsTheQuery_foldersFirst(query: String, expected: [String]) throws {
+        let tree = TemporaryTree()
+        tree.file("a-big", "0123456789", mtime: (1_000, 0))
+        tree.file("c-small", "0", mtime: (3_000, 0))
+        tree.folder("b-dir")
+        tree.setMTime("b-dir", (4_000, 0))
+        tree.folder("d-dir")
+        tree.setMTime("d-dir", (2_000, 0))
+        let handler = try handler(tree) { _ in }
+        let plan = handler.respond(to: request("/?format=json&" + query), now: testNow)
+        let lines = String(decoding: try bodyBytes(plan), as: UTF8.self).split(separator: "\n")
+        let links = lines.filter { $0.contains("\"link\":\"") }.map { line in
+            var link = String(line.split(separator: "\"link\":\"")[1])
+            if link.hasSuffix(",") { link.removeLast() }
+            link.removeLast(2)
+            return link
+        }
+        #expect(links == expected)
+    }
 }
