@@ -153,6 +153,18 @@ expect_exit 35 tls_curl -o /dev/null --tls-max 1.2 "$TLS_URL/hello.txt"
 assert_equal "$(cat "$site/hello.txt")" "$(tls_curl "$TLS_URL/hello.txt")"
 stop_server
 
+# Basic authentication over TLS: no "passwords travel in clear" warning on a non-loopback address, and the
+# access line has the user and the TLS version.
+start_tls_server --root "$site" --host 0.0.0.0 --auth 'alice:secret' --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem"
+assert_equal "" "$(cat "$SERVER_ERR")" "stderr of --auth over TLS on 0.0.0.0"
+assert_equal 401 "$(tls_curl -o /dev/null -w '%{http_code}' "$TLS_URL/hello.txt")"
+assert_equal "$(cat "$site/hello.txt")" "$(tls_curl -u alice:secret "$TLS_URL/hello.txt")"
+for _ in $(seq 1 50); do [ "$(wc -l <"$SERVER_LOG")" -ge 3 ] && break; sleep 0.05; done
+assert_contains "$(tail -n 1 "$SERVER_LOG")" "127.0.0.1 - alice ["
+assert_contains "$(tail -n 1 "$SERVER_LOG")" "\" 200 $(wc -c <"$site/hello.txt") \"-\" \"curl/"
+assert_contains "$(tail -n 1 "$SERVER_LOG")" "\" TLSv1.3"
+stop_server
+
 # An expired certificate is a warning at start, not an error; clients refuse it.
 start_tls_server --root "$site" --quiet --tls-cert "$ca/expired.pem" --tls-key "$ca/expired.key"
 assert_equal "http-serve: warning: --tls-cert '$ca/expired.pem' has expired; clients will refuse it" "$(cat "$SERVER_ERR")"
