@@ -12,7 +12,15 @@ import System
 /// A log file is reopened on SIGHUP (``reopen(generation:)``), so logrotate can move it away and
 /// signal the server, which then writes to a new file of the same name.
 public final class AccessLog: Sendable {
-    private let output: Locked<OutputFile?>
+    /// The open file, and the one it replaced at the last reopen (kept open for lines logged before it).
+    private struct Outputs {
+        var current: OutputFile?
+        /// The hangup count `current` was opened for.
+        var currentGeneration = 0
+        var previous: OutputFile?
+    }
+
+    private let output: Locked<Outputs>
     /// The log file's path; `nil` for standard output or no log.
     private let path: FilePath?
     /// The hangup count the file was last reopened for.
@@ -24,14 +32,14 @@ public final class AccessLog: Sendable {
     public init(destination: ServerConfiguration.AccessLogDestination) throws(SystemError) {
         switch destination {
         case .standardOutput:
-            output = Locked(.standardOutput)
+            output = Locked(Outputs(current: .standardOutput))
             path = nil
         case .none:
-            output = Locked(nil)
+            output = Locked(Outputs())
             path = nil
         case .file(let name):
             path = FilePath(name)
-            output = Locked(try OutputFile.open(FilePath(name), mode: .append))
+            output = Locked(Outputs(current: try OutputFile.open(FilePath(name), mode: .append)))
         }
     }
 
@@ -40,6 +48,8 @@ public final class AccessLog: Sendable {
     ///
     /// Lines written meanwhile go to the old file or the new one, never lost: the new descriptor is
     /// opened first and swapped in under the lock (logrotate's "create" and "postrotate kill -HUP").
+    /// The old file stays open until the next reopen, for lines another loop logged before the signal
+    /// and writes later (``write(_:generation:)``).
     /// - Returns: `true` if the file was reopened.
     /// - Throws: ``SystemError`` when the file cannot be opened; the old one is kept then.
     @discardableResult
@@ -52,18 +62,30 @@ public final class AccessLog: Sendable {
         }
         guard claimed else { return false }
         let fresh = try OutputFile.open(path, mode: .append)
-        let old = output.withLock { current in
-            let old = current
-            current = fresh
-            return old
+        let retired = output.withLock { outputs in
+            let retired = outputs.previous
+            outputs.previous = outputs.current
+            outputs.current = fresh
+            outputs.currentGeneration = wanted
+            return retired
         }
-        old?.close()
+        retired?.close()
         return true
     }
 
     /// Writes one finished line (``line(client:user:request:rawRequestLine:status:bytesSent:now:tlsVersion:)``).
     public func write(_ line: String) {
-        output.withLock { $0?.write(line) }
+        output.withLock { $0.current?.write(line) }
+    }
+
+    /// Writes finished lines (a loop's ``AccessLogBuffer``) in one `write(2)` under the lock, so lines of
+    /// different loops never interleave; failures are ignored, as for every log line. Lines logged before
+    /// hangup `generation` was reopened for go to the file that was open then.
+    func write(_ bytes: UnsafeRawBufferPointer, generation: Int) {
+        output.withLock { outputs in
+            let file = generation < outputs.currentGeneration ? outputs.previous ?? outputs.current : outputs.current
+            _ = try? file?.writeAll(bytes)
+        }
     }
 
     /// The Combined Log Format line for one response, line end included; with `tlsVersion`, that field
@@ -78,16 +100,57 @@ public final class AccessLog: Sendable {
         now: Int64,
         tlsVersion: String? = nil
     ) -> String {
-        var line = client
+        var bytes: [UInt8] = []
+        append(
+            to: &bytes,
+            client: client,
+            user: user,
+            request: request,
+            rawRequestLine: rawRequestLine,
+            status: status,
+            bytesSent: bytesSent,
+            date: Array(commonLogDate(now).utf8),
+            tlsVersion: tlsVersion
+        )
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the line of ``line(client:user:request:rawRequestLine:status:bytesSent:now:tlsVersion:)``
+    /// to `bytes` without building a `String` (the hot path: the date comes preformatted, numbers and
+    /// escapes are written byte by byte).
+    static func append(
+        to bytes: inout [UInt8],
+        client: String,
+        user: String?,
+        request: HTTPRequest?,
+        rawRequestLine: String?,
+        status: Int,
+        bytesSent: Int64,
+        date: [UInt8],
+        tlsVersion: String?
+    ) {
+        bytes.append(contentsOf: client.utf8)
         // CLF's third field is the authenticated user (RFC 7617); escaped like every request-borne value.
-        line += " - " + (user.map { $0.isEmpty ? "-" : Self.escape($0) } ?? "-")
-        line += " [" + Self.commonLogDate(now) + "] \""
-        line += Self.escape(request?.requestLine ?? rawRequestLine ?? "")
-        line += "\" \(status) \(bytesSent) \""
-        line += Self.escape(request?.headers["Referer"] ?? "-") + "\" \""
-        line += Self.escape(request?.headers["User-Agent"] ?? "-") + "\""
-        if let tlsVersion { line += " " + tlsVersion }
-        return line + "\n"
+        bytes.append(contentsOf: " - ".utf8)
+        if let user, !user.isEmpty { appendEscaped(user, to: &bytes) } else { bytes.append(UInt8(ascii: "-")) }
+        bytes.append(contentsOf: " [".utf8)
+        bytes.append(contentsOf: date)
+        bytes.append(contentsOf: "] \"".utf8)
+        appendEscaped(request?.requestLine ?? rawRequestLine ?? "", to: &bytes)
+        bytes.append(contentsOf: "\" ".utf8)
+        appendDecimal(Int64(status), to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        appendDecimal(bytesSent, to: &bytes)
+        bytes.append(contentsOf: " \"".utf8)
+        appendEscaped(request?.headers["Referer"] ?? "-", to: &bytes)
+        bytes.append(contentsOf: "\" \"".utf8)
+        appendEscaped(request?.headers["User-Agent"] ?? "-", to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+        if let tlsVersion {
+            bytes.append(UInt8(ascii: " "))
+            bytes.append(contentsOf: tlsVersion.utf8)
+        }
+        bytes.append(UInt8(ascii: "\n"))
     }
 
     /// `10/Oct/2000:13:55:36 +0000`.
@@ -99,17 +162,56 @@ public final class AccessLog: Sendable {
 
     /// Escapes `"`, `\` and bytes outside printable ASCII as `\xHH`, so a request cannot forge log lines.
     static func escape(_ text: String) -> String {
-        var result = ""
-        for byte in text.latin1Bytes {
-            switch byte {
-            case UInt8(ascii: "\""): result += "\\\""
-            case UInt8(ascii: "\\"): result += "\\\\"
-            case 0x20..<0x7F: result.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = Array("0123456789abcdef")
-                result += "\\x" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0xF)])
+        var bytes: [UInt8] = []
+        appendEscaped(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `text` escaped as ``escape(_:)`` does. `text` holds ISO-8859-1 code points
+    /// (``Swift/String/init(latin1:)``), so each code point is one received byte.
+    static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        // Nearly every value is ASCII: its UTF-8 bytes are the bytes received.
+        for byte in text.utf8 {
+            guard byte < 0x80 else {
+                bytes.removeSubrange(start...)
+                for scalar in text.unicodeScalars {
+                    appendEscaped(byte: scalar.value < 256 ? UInt8(scalar.value) : UInt8(ascii: "?"), to: &bytes)
+                }
+                return
             }
+            appendEscaped(byte: byte, to: &bytes)
         }
-        return result
+    }
+
+    private static func appendEscaped(byte: UInt8, to bytes: inout [UInt8]) {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+            bytes.append(UInt8(ascii: "\\"))
+            bytes.append(byte)
+        case 0x20..<0x7F:
+            bytes.append(byte)
+        default:
+            bytes.append(UInt8(ascii: "\\"))
+            bytes.append(UInt8(ascii: "x"))
+            bytes.append(hexDigit(byte >> 4))
+            bytes.append(hexDigit(byte & 0xF))
+        }
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
+
+    /// Appends `value` in decimal.
+    static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
     }
 }

@@ -41,6 +41,8 @@ final class Connection {
         /// How long a client may take to send its head, and how long a send may stall.
         let timeoutMilliseconds: Int64
         let log: ServerLog
+        /// The loop's batch of access-log lines, when the built-in log is on (else lines go to `log.access`).
+        let accessBuffer: AccessLogBuffer?
         /// The certificate and key, when the server speaks https.
         let tls: TLSCredentials?
         /// One receive buffer for the whole loop: most heads are parsed straight out of it.
@@ -52,8 +54,10 @@ final class Connection {
             handler: StaticFileHandler,
             configuration: ServerConfiguration,
             log: ServerLog,
+            accessBuffer: AccessLogBuffer? = nil,
             tls: TLSCredentials? = nil
         ) {
+            self.accessBuffer = accessBuffer
             self.handler = handler
             self.tls = tls
             self.auth = configuration.auth
@@ -503,6 +507,19 @@ final class Connection {
     private func record() {
         guard !logged else { return }
         logged = true
+        if let buffer = context.accessBuffer {
+            buffer.append(
+                client: peer.host,
+                user: user,
+                request: request,
+                rawRequestLine: request == nil ? rawRequestLine ?? Self.firstLine(head.received) : nil,
+                status: status,
+                bytesSent: bodySent,
+                wallSeconds: WallClock.secondsSinceEpoch(),
+                tlsVersion: context.tls == nil ? nil : tls?.version ?? "-"
+            )
+            return
+        }
         // Building a line nobody reads costs more than the rest of a small request.
         guard let access = context.log.access else { return }
         access(

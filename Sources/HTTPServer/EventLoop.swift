@@ -21,6 +21,8 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         let log: ServerLog
         /// Reopened on SIGHUP.
         let accessLog: AccessLog
+        /// Whether access lines go to ``accessLog`` through the loop's ``AccessLogBuffer`` (else to `log.access`).
+        let buffersAccessLog: Bool
         /// The certificate and key when the server speaks https; reloaded on SIGHUP.
         let tls: TLSCredentials?
         /// How long in-flight responses may take to finish after a stop.
@@ -50,14 +52,19 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
     private var now: Int64
     private var nextSweep: Int64 = 0
     private var seenHangups = 0
+    /// This loop's access-log lines waiting for their batch write; `nil` when they go to `log.access` or nowhere.
+    private let accessBuffer: AccessLogBuffer?
 
     init(context: Context, shared: SharedListener, stopOnSignals: Bool) throws(SystemError) {
         self.context = context
         self.shared = shared
+        let accessBuffer = context.buffersAccessLog ? AccessLogBuffer(log: context.accessLog) : nil
+        self.accessBuffer = accessBuffer
         self.connectionContext = Connection.Context(
             handler: context.handler,
             configuration: context.configuration,
             log: context.log,
+            accessBuffer: accessBuffer,
             tls: context.tls
         )
         self.epoll = try Epoll()
@@ -88,8 +95,11 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
                 nextSweep = now + Self.sweepMilliseconds
             }
             if !listening && !draining && now >= resumeAt && shared.hasRoomForConnection { resumeListening() }
+            accessBuffer?.tick(now: now)
         }
         for connection in connections { if let connection { close(connection) } }
+        // On exit every line waiting is written, those of the responses just cut short included.
+        accessBuffer?.flush()
         epoll.close()
     }
 
@@ -100,6 +110,8 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         let hangups = Signals.hangupCount
         guard hangups != seenHangups else { return }
         seenHangups = hangups
+        // Lines logged before the SIGHUP go out first: to the old file when this loop is the one to reopen.
+        accessBuffer?.flush()
         do {
             try context.accessLog.reopen(generation: hangups)
         } catch {
@@ -116,6 +128,10 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         if draining { return 50 }
         var timeout: Int64 = live > 0 ? max(0, nextSweep - now) : 1000
         if !listening { timeout = min(timeout, Self.acceptBackoffMilliseconds) }
+        // Waiting lines are written within a second even when nothing else happens (tick marks them first).
+        if let buffer = accessBuffer, buffer.hasLines {
+            timeout = min(timeout, buffer.flushDeadline.map { max(0, $0 - now) } ?? 0)
+        }
         return Int32(timeout)
     }
 

@@ -18,8 +18,10 @@ public final class Server: Sendable {
     let handler: StaticFileHandler
     /// The access log file, kept for SIGHUP's reopen whether or not lines go to it (``ServerConfiguration/log``).
     let accessLog: AccessLog
-    /// Warnings, errors and access lines, resolved: `access` is `nil` only when no line is wanted.
+    /// Warnings, errors and access lines: `access` is the embedder's closure, if any.
     let log: ServerLog
+    /// Whether access lines go to ``accessLog`` (batched by each loop) rather than to `log.access`.
+    let buffersAccessLog: Bool
     /// The listener, the stop flag and the connection slots every loop shares.
     let shared: SharedListener
     /// The certificate and key, when ``ServerConfiguration/tls`` is set.
@@ -67,12 +69,9 @@ public final class Server: Sendable {
         } catch {
             throw StartError(description: "cannot open access log: \(error)")
         }
-        var log = configuration.log
-        if log.access == nil && configuration.accessLog != .none {
-            let accessLog = self.accessLog
-            log.access = { accessLog.write($0) }
-        }
-        self.log = log
+        log = configuration.log
+        // Lines for the built-in log are batched per loop (AccessLogBuffer); a closure gets each line.
+        buffersAccessLog = log.access == nil && configuration.accessLog != .none
         let notifier: EventNotifier
         do {
             notifier = try EventNotifier()
@@ -195,6 +194,7 @@ public final class Server: Sendable {
                 handler: handler,
                 log: log,
                 accessLog: accessLog,
+                buffersAccessLog: buffersAccessLog,
                 tls: tls,
                 gracePeriodMilliseconds: gracePeriodMilliseconds
             )

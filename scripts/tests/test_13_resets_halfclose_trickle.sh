@@ -28,7 +28,7 @@ for _ in $(seq 1 40); do [ "$(server_fds)" = "$before" ] && break; sleep 0.1; do
 assert_equal "$before" "$(server_fds)" "descriptors after resets, half-closes and trickles"
 # One log line per request (50 resets, 3 trickles, 5 fetches), none for the half-closes; a reset transfer
 # is logged with the bytes that really went out, never as the whole 8 MiB.
-for _ in $(seq 1 20); do [ "$(wc -l <"$site/access.log")" -ge 58 ] && break; sleep 0.1; done
+for _ in $(seq 1 40); do [ "$(wc -l <"$site/access.log")" -ge 58 ] && break; sleep 0.1; done
 assert_equal 58 "$(wc -l <"$site/access.log" | tr -d ' ')" "access-log lines"
 assert_equal 55 "$(grep -c '"GET /big.bin HTTP/1.0" 200 ' "$site/access.log")" "big.bin lines"
 assert_equal 5 "$(grep -c '"GET /big.bin HTTP/1.0" 200 8388608 ' "$site/access.log")" "complete big.bin lines"

@@ -31,6 +31,11 @@ assert_contains "$first" "requests=500 ok=500 failures=0"
 assert_contains "$second" "requests=500 ok=500 failures=0"
 kill -0 "$SERVER_PID" || fail "server died"
 [ -e "$tmp/access.log" ] || fail "no new access.log after the rename and SIGHUP"
+# Lines are written in batches (at the latest a second after they are logged, and on every SIGHUP).
+for _ in $(seq 1 60); do
+    [ $(($(wc -l <"$tmp/access.log.1") + $(wc -l <"$tmp/access.log"))) -ge 1000 ] && break
+    sleep 0.05
+done
 old_lines=$(wc -l <"$tmp/access.log.1")
 new_lines=$(wc -l <"$tmp/access.log")
 echo "lines: rotated $old_lines, new $new_lines"

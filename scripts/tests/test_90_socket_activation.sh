@@ -38,6 +38,8 @@ code="$(curl -sS --max-time 10 -o "$body" -w '%{http_code}' "http://127.0.0.1:$P
 assert_equal 200 "$code" "first request through the passed socket"
 assert_equal_files "$WWW/hello.txt" "$body"
 assert_equal "listening on http://127.0.0.1:$PORT/" "$(head -n 1 "$LOG")" "first line"
+# Lines are written in batches, within about a second.
+for _ in $(seq 1 60); do [ -s "$ACCESS/access.log" ] && break; sleep 0.05; done
 assert_contains "$(cat "$ACCESS/access.log")" '"GET /hello.txt HTTP/1.1" 200 69' "access log"
 grep -q "error" "$ERR" && fail "stderr has an error: $(cat "$ERR")"
 
