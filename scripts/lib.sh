@@ -123,6 +123,18 @@ wait_for_file() {
     fail "$1 never appeared"
 }
 
+# wait_for_log PATTERN [FILE]: waits (up to 3 s) until FILE (default $SERVER_LOG) has a line matching the
+# extended regex PATTERN. Access-log lines are written in batches, within about a second of their response
+# (and in that second, lines of different workers may come in either order). Returns 0 either way: the
+# caller's assertion says what is missing.
+wait_for_log() {
+    local file="${2:-$SERVER_LOG}"
+    for _ in $(seq 1 60); do
+        if grep -Eq -- "$1" "$file" 2>/dev/null; then return 0; fi
+        sleep 0.05
+    done
+}
+
 # stop_job PID: stops a background job of the test (TERM, then reaps it); quiet if it has already ended.
 stop_job() {
     if [ -n "${1:-}" ]; then

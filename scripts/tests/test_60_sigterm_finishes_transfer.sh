@@ -20,6 +20,7 @@ kill -0 "$SERVER_PID" 2>/dev/null || fail "the server exited before the transfer
 wait "$download" || fail "the download failed"
 assert_equal_files "$site/big.bin" "$site/out.bin"
 # The access log agrees: the whole body went out, none of it was cut by the shutdown.
+wait_for_log '"GET /big.bin HTTP/1.0" 200 '
 assert_contains "$(cat "$SERVER_LOG")" '"GET /big.bin HTTP/1.0" 200 20971520 '
 assert_equal 1 "$(grep -c 'GET /big.bin' "$SERVER_LOG")" "requests served (none after SIGTERM)"
 status=0

@@ -31,6 +31,7 @@ assert_contains "$(cat "$tmp/verbose")" "> GET /hello.txt HTTP/1.0"
 assert_contains "$(cat "$tmp/verbose")" "> X-Test: yes"
 assert_contains "$(cat "$tmp/verbose")" "> User-Agent: agent/1"
 assert_contains "$(cat "$tmp/verbose")" "< HTTP/1.0 200 OK"
+wait_for_log 'agent/1'
 grep -q 'agent/1' "$SERVER_LOG" || fail "the server did not log the -A user agent"
 # -H 'Accept:' removes the default field.
 "$HTTP_FETCH" -v -H 'Accept:' "${BASE}hello.txt" 2>"$tmp/verbose" >/dev/null
