@@ -35,7 +35,7 @@ Hostile clients
                   versions, errors and mixes
 Throwaway servers for http-fetch
   evil-server     misbehaves on purpose (endless header, huge Content-Length, gzip bomb, garbage, endless body)
-  canned-server   answers every request with the same bytes (or never)
+  canned-server   answers every request with the same bytes (or never), or the case its path names in a table
   connect-proxy   a tunnelling proxy: CONNECT gets 200 and a relay (or 407 with --deny)
   range-server    a file with ranges or without, cut short after the client half-closes (nginx's habit)
 Tools
@@ -51,6 +51,7 @@ import argparse
 import gzip
 import os
 import random
+import re
 import selectors
 import socket
 import struct
@@ -848,14 +849,100 @@ def cmd_evil_server(args):
     return serve_connections(args.seconds, serve)
 
 
+# The directives a canned reply may hold, expanded when it is sent (see cmd_canned_server).
+DIRECTIVE = re.compile(rb"\{(pause|reset|silent|endless|repeat|gz|gzlen|gzchunk|bomb|bomblen|chunk|port)(?::([^}]*))?\}")
+
+
+def read_cases(path):
+    """The case table of canned-server --cases (and scripts/diff-client): one case a line, tab-separated
+    NAME, FLAGS, REPLY and an optional EXPECTED column; '#' lines and empty lines are skipped. Returns a dict
+    NAME -> (flags, reply, expected), in file order."""
+    cases = {}
+    with open(path, encoding="utf-8") as table:
+        for number, line in enumerate(table, 1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) not in (3, 4) or not fields[0] or fields[0] in cases:
+                raise SystemExit(f"{path}:{number}: want NAME<TAB>FLAGS<TAB>REPLY[<TAB>EXPECTED], unique names")
+            cases[fields[0]] = (fields[1], fields[2], fields[3] if len(fields) == 4 else None)
+    return cases
+
+
+def expand_reply(text, port=0):
+    """The steps of a canned reply: its backslash escapes decoded, then each directive replaced:
+    {pause:S} waits S seconds, {reset} ends with a TCP reset (SO_LINGER 0), {silent} sends nothing more for
+    30 s, {endless:TEXT} sends TEXT again and again for 5 s, {repeat:N:TEXT} is TEXT N times, {gz:TEXT} and
+    {gzlen:TEXT} are TEXT gzipped and that length, {bomb:N} and {bomblen:N} a gzip stream of N zero bytes and
+    its length, {chunk:TEXT} one chunk of chunked coding holding TEXT, {gzchunk:TEXT} one holding TEXT gzipped,
+    {port} the server's port. Returns a list of (action, value)."""
+    data = unescape(text)
+    steps = []
+    position = 0
+    for match in DIRECTIVE.finditer(data):
+        if match.start() > position:
+            steps.append(("send", data[position : match.start()]))
+        position = match.end()
+        name, value = match.group(1).decode(), match.group(2) or b""
+        if name == "pause":
+            steps.append(("pause", float(value)))
+        elif name in ("reset", "silent"):
+            steps.append((name, None))
+        elif name == "endless":
+            steps.append(("endless", value))
+        elif name == "repeat":
+            count, _, piece = value.partition(b":")
+            steps.append(("send", piece * int(count)))
+        elif name in ("gz", "gzlen"):
+            packed = gzip.compress(value, mtime=0)
+            steps.append(("send", packed if name == "gz" else str(len(packed)).encode()))
+        elif name in ("bomb", "bomblen"):
+            packed = gzip_bomb(int(value))
+            steps.append(("send", packed if name == "bomb" else str(len(packed)).encode()))
+        elif name in ("chunk", "gzchunk"):
+            piece = gzip.compress(value, mtime=0) if name == "gzchunk" else value
+            steps.append(("send", b"%x\r\n%s\r\n" % (len(piece), piece)))
+        elif name == "port":
+            steps.append(("send", str(port).encode()))
+    if position < len(data):
+        steps.append(("send", data[position:]))
+    return steps
+
+
+def play(conn, steps):
+    """Sends a canned reply's steps on `conn` (see expand_reply)."""
+    for action, value in steps:
+        if action == "send":
+            conn.sendall(value)
+        elif action == "pause":
+            time.sleep(value)
+        elif action == "silent":
+            time.sleep(30)
+            return
+        elif action == "endless":
+            end = time.monotonic() + 5
+            while time.monotonic() < end:
+                conn.sendall(value * max(1, 65536 // max(1, len(value))))
+        elif action == "reset":
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            return
+
+
 def cmd_canned_server(args):
-    """Answers every connection with --reply (backslash escapes decoded) once the request head is in, then
-    closes; --reply SILENT never answers (for client timeouts). With --tls-cert and --tls-key it speaks TLS and
-    ends with a bare TCP close, no close_notify (a truncation, as an attacker would cause). With --log, each
-    request head is appended to that file before the answer; with --watch SECONDS as well, what the client did
-    next within that time: "after the request: open" (nothing), "close_notify" (TLS only), "fin" (the TCP
-    half-close) or "data". Prints the port first."""
-    reply = unescape(args.reply)
+    """Answers every connection with --reply once the request head is in, then closes; with --cases FILE the
+    request path /NAME picks the reply of case NAME from that table (see read_cases; an unknown name gets a
+    404). Replies hold backslash escapes and directives (see expand_reply); --reply SILENT never answers (for
+    client timeouts). With --tls-cert and --tls-key it speaks TLS and ends with a bare TCP close, no
+    close_notify (a truncation, as an attacker would cause). With --log, each request head is appended to that
+    file before the answer; with --watch SECONDS as well, what the client did next within that time: "after
+    the request: open" (nothing), "close_notify" (TLS only), "fin" (the TCP half-close) or "data". Prints the
+    port first."""
+    if args.cases:
+        table = {name: case[1] for name, case in read_cases(args.cases).items()}
+    elif args.reply is None:
+        raise SystemExit("canned-server: --reply or --cases")
+    fixed = None if args.cases else expand_reply("{silent}" if args.reply == "SILENT" else args.reply)
     context = None
     if args.tls_cert:
         import ssl
@@ -883,10 +970,13 @@ def cmd_canned_server(args):
                 after = b"after the request: " + after + b"\n"
             with open(args.log, "ab") as log:
                 log.write(head + after)
-        if reply == b"SILENT":
-            time.sleep(30)
-        else:
-            conn.sendall(reply)
+        steps = fixed
+        if steps is None:
+            parts = head.split(b"\r\n", 1)[0].split(b" ")
+            name = parts[1].decode("latin-1").lstrip("/").split("?")[0] if len(parts) > 1 else ""
+            reply = table.get(name, "HTTP/1.0 404 Not Found\\r\\nContent-Length: 0\\r\\n\\r\\n")
+            steps = expand_reply(reply, conn.getsockname()[1])
+        play(conn, steps)
 
     return serve_connections(args.seconds, serve)
 
@@ -1395,7 +1485,7 @@ COMMANDS = {
     "changing": (cmd_changing, "--port:int --path --file --version+ --seconds=5.0 --readers=4 --writer-pause=0.01"),
     "midway": (cmd_midway, "--port:int --path --file --after=4194304 --action:rewrite|truncate|append|delete|replace"),
     "evil-server": (cmd_evil_server, f"--mode:{EVIL_MODES} --seconds=60.0 --stream-seconds=10.0 --bomb-bytes=1073741824"),
-    "canned-server": (cmd_canned_server, "--reply --seconds=60.0 --tls-cert= --tls-key= --log= --watch=0.0"),
+    "canned-server": (cmd_canned_server, "--reply= --cases= --seconds=60.0 --tls-cert= --tls-key= --log= --watch=0.0"),
     "connect-proxy": (cmd_connect_proxy, "--log --deny? --seconds=60.0"),
     "range-server": (cmd_range_server, "--file --cut=100000 --seconds=60.0"),
     "exchange": (cmd_exchange, "--port:int --send= --fill=0 --half-close? --pause=0.0 --rcvbuf=0 --timeout=10.0 --summary?"),

@@ -150,7 +150,8 @@ start_fake_server() {
     stop_fake_server
     local port_file
     port_file="$(mktemp)"
-    hc "$@" >"$port_file" &
+    # Not through hc: a function runs in a subshell, and $! would be that shell, not the server it leaves behind.
+    python3 "$HOSTILE_CLIENTS" "$@" >"$port_file" &
     FAKE_PID=$!
     wait_for_file "$port_file"
     FAKE_URL="http://127.0.0.1:$(head -n 1 "$port_file")"

@@ -35,11 +35,12 @@ final class BodyWriter {
     }
 
     /// Accepts the body of `head`: opens the destination (after the resumed bytes if `append`) and writes the
-    /// head first for `-i` and `-I`.
+    /// heads first for `-i` and `-I`: `rawHeads`, every head of the response exactly as received (interim
+    /// 1xx heads included), as curl writes them.
     ///
     /// - Throws: 63 for a `Content-Length` over `--max-filesize`; 61 for a content coding other than gzip
     ///   with `--compressed` (we asked for gzip only, and curl refuses codings it cannot decode); 23.
-    func begin(_ head: HTTPResponseHead, framing: BodyFraming, append: Bool) throws(FetchError) {
+    func begin(_ head: HTTPResponseHead, rawHeads: [UInt8], framing: BodyFraming, append: Bool) throws(FetchError) {
         let length = head.headers["Content-Length"].flatMap { Int64($0) }
         if let limit = options.maxFileSize, let length, length > limit { throw .fileTooLarge(limit) }
         if options.compressed, let coding = head.headers["Content-Encoding"]?.trimmingWhitespace().lowercased(),
@@ -51,7 +52,7 @@ final class BodyWriter {
             do { decoder = try GzipDecoder() } catch { throw .badContentEncoding("\(error)") }
         }
         try destination.open(append: append)
-        if options.includeHead || options.headOnly { try destination.write(head.serialized()) }
+        if options.includeHead || options.headOnly { try destination.write(rawHeads) }
         if let length { total = length + (append ? offset : 0) }
         received = append ? offset : 0
         self.head = head

@@ -33,9 +33,15 @@ public struct FetchError: Error, Equatable, Sendable, CustomStringConvertible {
         case .timedOut: exitCode = 28
         case .emptyReply: exitCode = 52
         case .sendFailed: exitCode = 55
+        // curl 7.88: a reply without a status line is CURLE_UNSUPPORTED_PROTOCOL (1, "Received HTTP/0.9 when
+        // not allowed"), and so is a status line whose version or code it cannot read.
         case .noStatusLine:
-            exitCode = 56
-            message = "failure receiving the response: unsupported HTTP/0.9 reply (no status line; use --http0.9)"
+            exitCode = 1
+            message = "Received HTTP/0.9 when not allowed (a reply without a status line; use --http0.9)"
+        case .unsupportedStatusLine: exitCode = 1
+        // CURLE_WEIRD_SERVER_REPLY (8): a head line curl cannot take (a NUL, no colon) or a Content-Length
+        // that is not a number. Our stricter refusals (a bad field name, Content-Lengths that differ) share it.
+        case .malformedHead, .badFraming(.invalidContentLength): exitCode = 8
         case .connectionReset, .receiveFailed, .badResponse, .badFraming: exitCode = 56
         case .bodyTooLarge: exitCode = 63
         // curl's numbers for TLS: 35 CURLE_SSL_CONNECT_ERROR, 60 CURLE_PEER_FAILED_VERIFICATION,

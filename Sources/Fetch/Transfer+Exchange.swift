@@ -61,14 +61,22 @@ extension Transfer {
                 passRequest.headers.replaceOrAdd(name: name, value: value)
             }
             let status = info.statusCode
-            let ending = try exchange(
-                passRequest,
-                client: Client(options: passOptions),
-                deadline: deadline,
-                writer: writer,
-                canRetry: canRetry && continuing == nil,
-                continuing: continuing
-            )
+            let ending: Ending
+            do {
+                ending = try exchange(
+                    passRequest,
+                    client: Client(options: passOptions),
+                    deadline: deadline,
+                    writer: writer,
+                    canRetry: canRetry && continuing == nil,
+                    continuing: continuing
+                )
+            } catch {
+                // -w's size_download counts what arrived, a cut or refused body included (curl does).
+                info.bodyBytes = writer.wireBytes
+                throw error
+            }
+            info.bodyBytes = writer.wireBytes
             // -w reports the response whose body this is, not the continuation's 206.
             if continuing != nil { info.statusCode = status }
             switch ending {
@@ -148,18 +156,29 @@ extension Transfer {
         }
         defer { exchange.close() }
         let head: HTTPResponseHead
-        do { head = try exchange.readHead(allowHTTP09: options.allowHTTP09) } catch { throw FetchError(error) }
+        do {
+            head = try exchange.readHead(allowHTTP09: options.allowHTTP09)
+        } catch {
+            // curl writes each head line as it arrives: with -i, the lines before the fault are out already.
+            if options.includeHead || options.headOnly, !exchange.partialHead.isEmpty {
+                try writer.destination.write(exchange.partialHead)
+            }
+            if verbose { for interim in exchange.interimHeads { Verbose.report(rawHead: interim) } }
+            throw FetchError(error)
+        }
+        // Every head as received, the interim (1xx) ones first: what -i writes and -w's size_header counts.
+        let rawHeads = exchange.interimHeads.flatMap { $0 } + exchange.rawHead
         if exchange.isHTTP09 {
             if verbose { Verbose.note("Received HTTP/0.9 when not allowed... allowed by --http0.9") }
             info.httpVersion = "0.9"
             info.statusCode = 200
         } else {
-            if verbose { Verbose.report(head) }
+            if verbose { Verbose.report(rawHead: rawHeads) }
             info.startTransfer = ContinuousClock.now - start
             info.statusCode = head.status.code
             info.httpVersion = "\(head.version.major).\(head.version.minor)"
             info.contentType = head.headers["Content-Type"] ?? ""
-            info.headerBytes += Int64(head.serialized().count)
+            info.headerBytes += Int64(rawHeads.count)
         }
 
         let code = head.status.code
@@ -170,7 +189,7 @@ extension Transfer {
             }
         } else {
             if options.followRedirects, RequestPolicy.isRedirect(code), let location = head.headers["Location"] {
-                if options.includeHead { try writer.destination.write(head.serialized()) }
+                if options.includeHead { try writer.destination.write(rawHeads) }
                 return .redirect(location, status: code)
             }
             if canRetry, RequestPolicy.isTransient(status: code) { return .retry("HTTP error \(code)") }
@@ -184,7 +203,7 @@ extension Transfer {
                 }
             }
             if options.fail == .fail && code >= 400 { return .httpFailure(code) }
-            try writer.begin(head, framing: exchange.framing, append: append)
+            try writer.begin(head, rawHeads: rawHeads, framing: exchange.framing, append: append)
         }
 
         while true {
@@ -202,6 +221,10 @@ extension Transfer {
         // RFC 9112 §6.3 (8): a close-delimited body has no other end than the close, so a gzip stream without
         // its trailer there means the connection closed early: a cut, not bad data.
         guard try writer.finish() else { return .cut(.gzipCutShort) }
+        // curl writes a chunked body's trailer fields after it with -i, each line ending in CRLF.
+        if options.includeHead, !exchange.trailerLines.isEmpty {
+            try writer.destination.write(exchange.trailerLines.flatMap { $0 + [0x0D, 0x0A] })
+        }
         return .body(status: code)
     }
 

@@ -25,9 +25,9 @@ enum Verbose {
         }
     }
 
-    /// The response head, `< ` before each line.
-    static func report(_ head: HTTPResponseHead) {
-        OutputFile.standardError.write(prefixLines(head.serialized(), with: "< "))
+    /// Response heads as received, `< ` before each line.
+    static func report(rawHead: [UInt8]) {
+        OutputFile.standardError.write(prefixLines(rawHead, with: "< "))
     }
 
     /// A `* ` note of the client's own, such as what it does about a cut-short body.

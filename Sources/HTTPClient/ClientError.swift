@@ -25,7 +25,12 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
     case receiveFailed(String)
     /// The reply has no status line: HTTP/0.9, or garbage, and HTTP/0.9 was not allowed.
     case noStatusLine
-    /// The response head is malformed, cut short, or missing (an HTTP/0.9 reply that was not allowed).
+    /// The status line's version or status code cannot be read (`HTTP/1.0 2x0`, `HTTP/2 200`); curl's words.
+    case unsupportedStatusLine(String)
+    /// A line of the response head is malformed: a NUL byte (RFC 9110 §5.5), a field line without a colon, a
+    /// bad field name, a continuation line before any field; the text says which.
+    case malformedHead(String)
+    /// The response head was cut short by the close or grew too large; or a proxy refused the tunnel.
     case badResponse(String)
     /// The body's framing cannot be trusted: a bad `Content-Length`, broken chunked coding (RFC 9112 §6.3, §7.1).
     case badFraming(HTTPFramingError)
@@ -64,6 +69,8 @@ public enum ClientError: Error, Equatable, Sendable, CustomStringConvertible {
         case .connectionReset: return "failure receiving the response: connection reset by peer"
         case .noStatusLine: return "failure receiving the response: unsupported HTTP/0.9 reply (no status line)"
         case .receiveFailed(let why), .badResponse(let why): return "failure receiving the response: \(why)"
+        case .unsupportedStatusLine(let why): return why
+        case .malformedHead(let why): return "weird server reply: \(why)"
         case .badFraming(let error): return "failure receiving the response: \(error)"
         case .cutBody(let received, let expected?):
             return "transfer closed with \(expected - received) bytes remaining to read"

@@ -24,6 +24,14 @@ public final class Exchange {
     public private(set) var head: HTTPResponseHead?
     /// The size of the response head on the wire (0 for an HTTP/0.9 reply, which has none).
     public private(set) var headBytes = 0
+    /// The final response head exactly as received: line endings, reason phrase and field bytes untouched
+    /// (empty for HTTP/0.9). `-i` writes these bytes, as curl does.
+    public private(set) var rawHead: [UInt8] = []
+    /// The interim (1xx) heads that came before the final one, each exactly as received, in order.
+    public private(set) var interimHeads: [[UInt8]] = []
+    /// When ``readHead(allowHTTP09:)`` threw for a malformed or cut head: the interim heads and the
+    /// well-formed lines received before the fault, as received (what curl has written with `-i` by then).
+    public private(set) var partialHead: [UInt8] = []
     /// Whether the reply had no status line and was taken as an HTTP/0.9 body.
     public private(set) var isHTTP09 = false
     /// How the body is delimited; known once the head is read.
@@ -32,6 +40,8 @@ public final class Exchange {
     public private(set) var bodyBytesReceived: Int64 = 0
     /// Whether the body has been read to its end.
     public private(set) var isBodyComplete = false
+    /// The trailer field lines of a chunked body (after the last chunk), each without its line ending.
+    public var trailerLines: [[UInt8]] { chunked.trailerLines }
 
     private var requestMethod: HTTPMethod = .get
     private let buffer: UnsafeMutableRawBufferPointer
@@ -80,37 +90,81 @@ public final class Exchange {
         if halfClose { try stream.closeWrite() }
     }
 
-    /// Reads and parses the response head.
+    /// Reads and parses the response head, skipping any interim (1xx) heads before it.
+    ///
+    /// RFC 9110 §15.2: a client must be able to parse 1xx responses it did not expect; each is kept as
+    /// received in ``interimHeads`` and the next head is read, until a final one. (101 is skipped too: an
+    /// HTTP/1.0 request never asks to switch protocols.) Every head together is held to the parser's limit.
     ///
     /// - Parameter allowHTTP09: take a reply without a status line as an HTTP/0.9 body (curl's `--http0.9`);
     ///   otherwise it is refused, being indistinguishable from a misbehaving server.
-    /// - Throws: ``ClientError/emptyReply`` when the server closed without a byte, ``ClientError/badResponse(_:)``
-    ///   for a malformed or unfinished head, ``ClientError/noStatusLine``, ``ClientError/badFraming(_:)`` for a
-    ///   `Content-Length` that cannot be trusted, and what the stream throws.
+    /// - Throws: ``ClientError/emptyReply`` when the server closed without a byte, ``ClientError/noStatusLine``,
+    ///   ``ClientError/unsupportedStatusLine(_:)``, ``ClientError/malformedHead(_:)`` for a bad line,
+    ///   ``ClientError/badResponse(_:)`` for a head cut short or too large, ``ClientError/badFraming(_:)`` for
+    ///   a `Content-Length` that cannot be trusted, and what the stream throws. ``partialHead`` then holds
+    ///   the well-formed lines that came before the fault.
     public func readHead(allowHTTP09: Bool = false) throws(ClientError) -> HTTPResponseHead {
         let parser = HTTPResponseParser()
         var received: [UInt8] = []
+        var interimBytes = 0
         while true {
+            if !received.isEmpty {
+                let parsed: (head: HTTPResponseHead, headLength: Int)?
+                do {
+                    parsed = try parser.parse(received)
+                } catch .noStatusLine {
+                    guard allowHTTP09, interimHeads.isEmpty else { throw .noStatusLine }
+                    let head = HTTPResponseHead(version: HTTPVersion(major: 0, minor: 9), status: .ok)
+                    return try start(head, received, headLength: 0, http09: true)
+                } catch .unsupportedStatusLine(let why) {
+                    throw .unsupportedStatusLine(why)
+                } catch .malformed(_, let lineStart) {
+                    partialHead = interimHeads.flatMap { $0 } + received[..<lineStart]
+                    throw .malformedHead(Self.reason(parsing: received))
+                } catch {
+                    throw .badResponse(error.description)
+                }
+                if let (head, headLength) = parsed {
+                    interimBytes += headLength
+                    guard interimBytes <= parser.maxHeadBytes else {
+                        throw .badResponse(HTTPResponseParser.Failure.headTooLarge(parser.maxHeadBytes).description)
+                    }
+                    guard head.status.code / 100 == 1 else {
+                        return try start(head, received, headLength: headLength, http09: false)
+                    }
+                    interimHeads.append(Array(received[..<headLength]))
+                    received.removeFirst(headLength)
+                    continue
+                }
+            }
             let count = try read(into: buffer)
             if count == 0 {
-                if received.isEmpty { throw .emptyReply }
+                partialHead = interimHeads.flatMap { $0 } + Self.completeLines(received)
+                // No line of a final head, only interim heads or a piece of a status line, then the close: no
+                // response came (curl: "Empty reply from server").
+                if !received.contains(UInt8(ascii: "\n")) { throw .emptyReply }
                 throw .badResponse("connection closed inside the response head")
             }
             received += UnsafeRawBufferPointer(rebasing: buffer[..<count])
-            let parsed: (head: HTTPResponseHead, headLength: Int)?
-            do {
-                parsed = try parser.parse(received)
-            } catch .noStatusLine {
-                guard allowHTTP09 else { throw .noStatusLine }
-                let head = HTTPResponseHead(version: HTTPVersion(major: 0, minor: 9), status: .ok)
-                return try start(head, received, headLength: 0, http09: true)
-            } catch {
-                throw .badResponse(error.description)
-            }
-            if let (head, headLength) = parsed {
-                return try start(head, received, headLength: headLength, http09: false)
-            }
         }
+    }
+
+    /// The parser's words for the malformed head in `bytes` (the text of its `.malformed` failure).
+    private static func reason(parsing bytes: [UInt8]) -> String {
+        do {
+            _ = try HTTPResponseParser().parse(bytes)
+        } catch .malformed(let why, _) {
+            return why
+        } catch {
+            return error.description
+        }
+        return "malformed response head"
+    }
+
+    /// The bytes of `bytes` up to the end of its last complete line.
+    private static func completeLines(_ bytes: [UInt8]) -> [UInt8] {
+        guard let lastLF = bytes.lastIndex(of: UInt8(ascii: "\n")) else { return [] }
+        return Array(bytes[...lastLF])
     }
 
     /// Records `head` and keeps the body bytes that came with it.
@@ -122,6 +176,7 @@ public final class Exchange {
     ) throws(ClientError) -> HTTPResponseHead {
         self.head = head
         headBytes = headLength
+        rawHead = Array(received[..<headLength])
         isHTTP09 = http09
         leftover = Array(received[headLength...])
         if isHTTP09 {
@@ -130,11 +185,30 @@ public final class Exchange {
             do {
                 framing = try BodyFraming(response: head, requestMethod: requestMethod)
             } catch {
+                // curl takes the head line by line and stops at the bad Content-Length: what came before it
+                // is what it printed.
+                partialHead = interimHeads.flatMap { $0 } + rawHead[..<Self.firstBadContentLength(rawHead)]
                 throw .badFraming(error)
             }
         }
         isBodyComplete = framing == .none || framing == .length(0)
         return head
+    }
+
+    /// The offset of the first `Content-Length` line of `head` whose value is not all digits, or the head's
+    /// length when every value is a number (the values then disagree: the whole head came before the fault).
+    private static func firstBadContentLength(_ head: [UInt8]) -> Int {
+        var start = 0
+        for line in head.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            defer { start += line.count + 1 }
+            let text = String(latin1: line.last == UInt8(ascii: "\r") ? line.dropLast() : line)
+            guard let colon = text.firstIndex(of: ":"),
+                text[..<colon].lowercased() == "content-length"
+            else { continue }
+            let value = text[text.index(after: colon)...].trimmingWhitespace()
+            if value.isEmpty || !value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return start }
+        }
+        return head.count
     }
 
     /// Reads the next body bytes into `output`.

@@ -25,7 +25,10 @@ public enum BodyFraming: Equatable, Sendable {
             self = .chunked
             return
         }
-        let lengths = head.headers.values(for: "Content-Length").flatMap { $0.split(separator: ",") }
+        // An empty value (or list member) is no number either: keep it, so that it is refused below.
+        let lengths = head.headers.values(for: "Content-Length").flatMap {
+            $0.split(separator: ",", omittingEmptySubsequences: false)
+        }
         guard let first = lengths.first else {
             // RFC 9112 §6.3 (8): otherwise the body runs until the server closes the connection.
             self = .untilClose

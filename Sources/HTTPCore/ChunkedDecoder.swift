@@ -3,7 +3,8 @@
 /// HTTP/1.0 has no chunked coding, but a server may send it anyway when it ignores our version;
 /// curl decodes it then, and so do we. Feed bytes as they arrive: each call consumes framing up to the
 /// next run of chunk data and returns where that data lies in the input, so nothing is copied. Chunk
-/// extensions and trailer fields are read and dropped.
+/// extensions are read and dropped; trailer field lines are kept as received (``trailerLines``), up to
+/// ``maxTrailerBytes``.
 ///
 /// ```swift
 /// var offset = 0
@@ -29,6 +30,14 @@ public struct ChunkedDecoder: Sendable {
 
     private var state: State = .size(digits: 0)
     private var size: Int64 = 0
+    private var trailerBytes = 0
+
+    /// The most bytes of trailer section kept; a longer one is malformed (a bound on memory, as for a head).
+    public static let maxTrailerBytes = 64 * 1024
+
+    /// The trailer field lines after the last chunk, in order, each without its line ending and not parsed
+    /// (RFC 9112 §7.1.2: a recipient may ignore them; curl prints them with `-i`).
+    public private(set) var trailerLines: [[UInt8]] = []
 
     /// A decoder waiting for the first chunk-size line.
     public init() {}
@@ -101,11 +110,21 @@ public struct ChunkedDecoder: Sendable {
                 } else if byte == UInt8(ascii: "\n") {
                     state = .done
                 } else {
+                    trailerLines.append([byte])
                     state = .trailerLine
                 }
+                try countTrailerByte()
                 index += 1
             case .trailerLine:
-                if byte == UInt8(ascii: "\n") { state = .trailerLineStart }
+                if byte == UInt8(ascii: "\n") {
+                    if trailerLines[trailerLines.count - 1].last == UInt8(ascii: "\r") {
+                        trailerLines[trailerLines.count - 1].removeLast()
+                    }
+                    state = .trailerLineStart
+                } else {
+                    trailerLines[trailerLines.count - 1].append(byte)
+                }
+                try countTrailerByte()
                 index += 1
             case .trailerEndLineFeed:
                 guard byte == UInt8(ascii: "\n") else { throw Self.malformed("CR without LF after trailer") }
@@ -116,6 +135,11 @@ public struct ChunkedDecoder: Sendable {
             }
         }
         return (index, index..<index)
+    }
+
+    private mutating func countTrailerByte() throws(HTTPFramingError) {
+        trailerBytes += 1
+        guard trailerBytes <= Self.maxTrailerBytes else { throw Self.malformed("trailer section too large") }
     }
 
     private mutating func endSizeLine() {

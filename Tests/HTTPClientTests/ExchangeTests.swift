@@ -217,6 +217,46 @@ func readToFailure(_ exchange: Exchange, chunk: Int = 64 * 1024) -> (body: [UInt
         #expect(try exchange.readWholeBody() == "just a body".bytes)
     }
 
+    @Test func interimHeads_areSkipped_andKeptAsReceived() throws {
+        let (exchange, _) = try Self.exchange(
+            ScriptedStream.byteByByte("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early\nLink: </a>\n\n")
+                + [.bytes("HTTP/1.0 200\r\nContent-Length: 2\r\n\r\nhi".bytes)]
+        )
+        #expect(exchange.head?.status.code == 200)
+        #expect(
+            exchange.interimHeads.map { String(latin1: $0) } == [
+                "HTTP/1.1 100 Continue\r\n\r\n", "HTTP/1.1 103 Early\nLink: </a>\n\n",
+            ]
+        )
+        #expect(String(latin1: exchange.rawHead) == "HTTP/1.0 200\r\nContent-Length: 2\r\n\r\n")
+        #expect(try exchange.readWholeBody() == "hi".bytes)
+    }
+
+    @Test func interimHeadsThenTheClose_isAnEmptyReply() throws {
+        #expect(throws: ClientError.emptyReply) {
+            try Self.exchange([.bytes("HTTP/1.1 100 Continue\r\n\r\n".bytes), .endOfFile])
+        }
+    }
+
+    @Test func malformedHead_keepsTheLinesBeforeTheFault() throws {
+        let stream = ScriptedStream([
+            .bytes("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\nA: 1\r\nX\u{0}: 2\r\n\r\n".bytes)
+        ])
+        let exchange = Exchange(stream: stream)
+        try exchange.send(HTTPRequest(method: .get, target: "/", version: .http1_0, headers: HTTPHeaders()))
+        #expect(throws: ClientError.malformedHead("Nul byte in header")) { try exchange.readHead() }
+        #expect(String(latin1: exchange.partialHead) == "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.0 200 OK\r\nA: 1\r\n")
+        #expect(FetchError(.malformedHead("Nul byte in header")).exitCode == 8)
+    }
+
+    @Test func chunkedTrailers_areHandedOut_afterTheBody() throws {
+        let (exchange, _) = try Self.exchange([
+            .bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\nX-T: 1\r\n\r\n".bytes)
+        ])
+        #expect(try exchange.readWholeBody() == "hi".bytes)
+        #expect(exchange.trailerLines == ["X-T: 1".bytes])
+    }
+
     @Test func conflictingContentLengths_areBadFraming() throws {
         #expect(throws: ClientError.badFraming(.invalidContentLength("2"))) {
             try Self.exchange([.bytes("HTTP/1.0 200 OK\r\nContent-Length: 2, 3\r\n\r\nabc".bytes)])

@@ -76,4 +76,18 @@ func decodeChunked(
             #expect(!decoder.isComplete)
         }
     }
+
+    @Test func trailerLines_areKeptAsReceived_withoutTheirEndings_whateverTheSplit() throws {
+        let message = Array("1\r\na\r\n0\r\nX-T: 1\r\nX-U:\t2 \n\r\n".utf8)
+        for split in 0...message.count {
+            var decoder = ChunkedDecoder()
+            try decodeChunked([Array(message[..<split]), Array(message[split...])], into: &decoder)
+            #expect(decoder.trailerLines == [Array("X-T: 1".utf8), Array("X-U:\t2 ".utf8)])
+        }
+    }
+
+    @Test func trailerSection_pastTheLimit_isMalformed() {
+        let line = "X-T: " + String(repeating: "a", count: ChunkedDecoder.maxTrailerBytes) + "\r\n\r\n"
+        rejects_malformedFraming("0\r\n" + line, error: .malformedChunk("trailer section too large"))
+    }
 }

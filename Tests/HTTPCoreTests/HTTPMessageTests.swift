@@ -43,4 +43,38 @@ import Testing
         let bytes = Array("HTTP/1.0 200 OK\r\nX: ".utf8) + [UInt8](repeating: 0x61, count: 300_000)
         #expect(throws: HTTPResponseParser.Failure.headTooLarge(256 * 1024)) { try HTTPResponseParser().parse(bytes) }
     }
+
+    @Test(arguments: [
+        ("HTTP/1.0 2x0 OK\r\n\r\n", "Unsupported response code in HTTP response"),
+        ("HTTP/1.0 099 OK\r\n\r\n", "Unsupported response code in HTTP response"),
+        ("HTTP/1.0 2000 OK\r\n\r\n", "Unsupported response code in HTTP response"),
+        ("HTTP/1.x 200 OK\r\n\r\n", "Unsupported HTTP version in response"),
+        ("HTTP/2 200\r\n\r\n", "Unsupported HTTP version in response"),
+    ])
+    func responseParser_unreadableStatusLine_isUnsupported(text: String, why: String) {
+        #expect(throws: HTTPResponseParser.Failure.unsupportedStatusLine(why)) {
+            try HTTPResponseParser().parse(Array(text.utf8))
+        }
+    }
+
+    @Test(arguments: [
+        ("HTTP/1.0 200 O\u{0}K\r\n\r\n", "Nul byte in header", 0),
+        ("HTTP/1.0 200 OK\r\nA: 1\r\nX-A: a\u{0}b\r\n\r\n", "Nul byte in header", 23),
+        ("HTTP/1.0 200 OK\nNoColon\n\n", "header line without a name and colon", 16),
+        ("HTTP/1.0 200 OK\r\n folded\r\n\r\n", "continuation line before any field", 17),
+        ("HTTP/1.0 200 OK\r\nA: 1\r\nB : 2\r\n\r\n", "bad header name", 23),
+    ])
+    func responseParser_malformedLine_saysWhereItStarts(text: String, why: String, lineStart: Int) {
+        #expect(throws: HTTPResponseParser.Failure.malformed(why, lineStart: lineStart)) {
+            try HTTPResponseParser().parse(Array(text.utf8))
+        }
+    }
+
+    @Test func responseParser_keepsAMissingReasonPhraseMissing_andNonASCIIBytes() throws {
+        let (head, _) = try #require(try HTTPResponseParser().parse(Array("HTTP/1.0 200\r\n\r\n".utf8)))
+        #expect(head.status.code == 200)
+        let bytes = Array("HTTP/1.0 200 ".utf8) + [0xC3, 0xA9, 0xE9] + Array("\r\n\r\n".utf8)
+        let (other, _) = try #require(try HTTPResponseParser().parse(bytes))
+        #expect(other.status.reasonPhrase.latin1Bytes == [0xC3, 0xA9, 0xE9])
+    }
 }
