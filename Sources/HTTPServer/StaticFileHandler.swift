@@ -136,6 +136,9 @@ public struct StaticFileHandler: Sendable {
             guard options.listing else { return makeErrorPlan(.notFound, now: now) }
             return makeListingPlan(of: path, target: target, request: request, now: now)
         case .regular:
+            // A trailing slash names a folder: `/hello.txt/` is not the file (open(2) of "hello.txt/" fails
+            // with ENOTDIR; nginx, Apache and Python's http.server answer 404), nor is a link to a file.
+            if target.hasTrailingSlash { return makeErrorPlan(.notFound, now: now) }
             return makeFilePlan(at: path, name: target.segments.last ?? [], request, now: now)
         default:
             // FIFOs, sockets, devices: not files a static server should ever open.

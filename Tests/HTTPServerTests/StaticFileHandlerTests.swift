@@ -216,6 +216,9 @@ func headerNames(_ plan: ResponsePlan) -> [String] { plan.head.headers.map(\.nam
         ("/%252eenv", 200),
         ("/.well-known/security.txt", 200), ("/dot-link", 404), ("/inside-link.txt", 200), ("/outside-link", 404),
         ("/nope.txt", 404), ("/hello.txt/x", 404), ("/index-folder/", 200), ("/sub/a.css", 200),
+        // A trailing slash names a folder, never a file, a link to a file or an index file (issue 17).
+        ("/hello.txt/", 404), ("/hello.txt/.", 404), ("/hello.txt//", 404), ("/inside-link.txt/", 404),
+        ("/index-folder/index.html/", 404), ("/sub/a.css/", 404),
     ])
     func pathPolicy(target: String, status: Int) throws {
         let (tree, handler) = try makeSite()
@@ -223,6 +226,17 @@ func headerNames(_ plan: ResponsePlan) -> [String] { plan.head.headers.map(\.nam
         let plan = handler.respond(to: request(target), now: testNow)
         #expect(plan.head.status.code == status)
         _ = try bodyBytes(plan)
+    }
+
+    @Test func fileWithTrailingSlash_is404_forHEADToo() throws {
+        let (_, handler) = try makeSite()
+        let plan = handler.respond(to: request("/hello.txt/", .head), now: testNow)
+        #expect(plan.head.status == .notFound)
+        #expect(plan.head.headers["Content-Type"] == "text/html; charset=utf-8")
+        guard case .none = plan.body else {
+            Issue.record("HEAD has a body")
+            return
+        }
     }
 
     @Test(arguments: ["/.env", "/.git/config", "/dot-link"])
