@@ -6,6 +6,9 @@ extension StaticFileHandler {
     /// `plan` with the configured fields in ``ResponsePlan/addedFields``: the cache policy (files get
     /// `--max-age`, generated pages `no-cache`), CORS, then `--header` fields in the order given.
     func addConfiguredFields(to plan: ResponsePlan) -> ResponsePlan {
+        guard options.caching != .unspecified || options.corsOrigin != nil || options.extraFields.count > 0 else {
+            return plan
+        }
         var plan = plan
         switch options.caching {
         case .unspecified: break

@@ -21,6 +21,9 @@ extension StaticFileHandler {
         Coding(token: "gzip", suffix: ".gz", tagSuffix: "-gz-"),
     ]
 
+    /// The tokens of ``codings``, made once: the lookup runs on every request for a compressible file.
+    static let codingTokens = codings.map(\.token)
+
     /// The plan to send for a file whose identity 200 plan is `plan`: identity, br, zstd or gzip.
     ///
     /// For a compressible type it always adds `Vary: Accept-Encoding`, to every variant, so caches
@@ -55,7 +58,7 @@ extension StaticFileHandler {
         // RFC 9110 §14.2: Range is defined for GET only, so only a GET's Range pins the identity bytes;
         // a HEAD with Range shows the head of the plain GET, gzip included.
         if request.method == .get && request.headers.contains("Range") { return plan }
-        let accepted = AcceptEncoding.acceptableCodings(request.headers, among: Self.codings.map(\.token))
+        let accepted = AcceptEncoding.acceptableCodings(request.headers, among: Self.codingTokens)
         for coding in accepted.compactMap({ token in Self.codings.first { $0.token == token } }) {
             if let precompressed = makePrecompressedPlan(from: plan, status: status, path: path, coding: coding) {
                 file.close()

@@ -14,12 +14,13 @@ extension StaticFileHandler {
         case missing
     }
 
-    /// Looks for each of ``Options/indexNames`` in turn in `folder`, whose segments below the root are `segments`.
+    /// Looks for each of ``Options/indexNames`` in turn in `folder`, a folder the caller found not hidden.
     ///
     /// A hidden name is skipped (unless `--dotfiles`); a link must resolve inside the root and not to a
     /// hidden name, the rules of any file.
-    func findIndex(in folder: FilePath, segments: [[UInt8]]) -> IndexLookup {
-        for name in options.indexNames where !isHidden(segments + [name]) {
+    func findIndex(in folder: FilePath) -> IndexLookup {
+        // The folder's own segments were checked by the caller: only the name can make the index hidden.
+        for name in options.indexNames where options.dotfiles || name.first != UInt8(ascii: ".") {
             let index = folder.appending(name)
             do {
                 guard try FileSystem.status(of: index).kind == .regular else { continue }
@@ -40,7 +41,7 @@ extension StaticFileHandler {
         guard options.singlePageApp, request.method == .get || request.method == .head,
             let last = target.segments.last, !last.contains(UInt8(ascii: "."))
         else { return nil }
-        guard case .found(let index, let name) = findIndex(in: root, segments: []) else { return nil }
+        guard case .found(let index, let name) = findIndex(in: root) else { return nil }
         return makeFilePlan(at: index, name: name, request, now: now)
     }
 

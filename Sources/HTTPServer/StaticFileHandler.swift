@@ -128,7 +128,7 @@ public struct StaticFileHandler: Sendable {
             guard target.hasTrailingSlash || target.segments.isEmpty else {
                 return makeRedirectPlan(to: target, now: now)
             }
-            switch findIndex(in: path, segments: target.segments) {
+            switch findIndex(in: path) {
             case .found(let index, let name): return makeFilePlan(at: index, name: name, request, now: now)
             case .refused(let status): return makeErrorPlan(status, now: now)
             case .missing: break
