@@ -125,10 +125,12 @@ final class TLSChannel {
     /// partial `send` of plaintext does).
     func flush(to socket: Socket) throws -> Flushed {
         if queuedFrom == queued.count {
-            queued.removeAll(keepingCapacity: true)
+            // The usual case: everything before went out, so the new records become the queue as they are.
+            queued = session.takeOutput()
             queuedFrom = 0
+        } else {
+            session.appendOutput(to: &queued)
         }
-        session.appendOutput(to: &queued)
         var progressed = false
         while queuedFrom < queued.count {
             let result = try queued.withUnsafeBytes {

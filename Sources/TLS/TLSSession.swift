@@ -93,9 +93,10 @@ public final class TLSSession {
     public func takeOutput() -> [UInt8] {
         let pending = Int(copenssl_bio_pending(output))
         guard pending > 0 else { return [] }
-        var bytes = [UInt8](repeating: 0, count: pending)
-        let read = bytes.withUnsafeMutableBytes { BIO_read(output, $0.baseAddress, Int32(pending)) }
-        return Array(bytes.prefix(max(0, Int(read))))
+        // Uninitialized: BIO_read fills it (a server sends whole files through here, so no zero-fill first).
+        return [UInt8](unsafeUninitializedCapacity: pending) { buffer, count in
+            count = max(0, Int(BIO_read(output, buffer.baseAddress, Int32(pending))))
+        }
     }
 
     /// Appends every record waiting to be sent to `bytes`: ``takeOutput()`` without a new array, for a
