@@ -73,28 +73,76 @@ public enum ByteRangeSpec: Equatable, Sendable {
     }
 }
 
+/// Bytes of a representation: `count` bytes from `offset`.
+public struct ByteSpan: Equatable, Sendable {
+    public var offset: Int64
+    public var count: Int64
+
+    public init(offset: Int64, count: Int64) {
+        self.offset = offset
+        self.count = count
+    }
+
+    /// The offset of the last byte.
+    public var last: Int64 { offset + count - 1 }
+}
+
 /// What to answer to a `Range` field for a representation of a given length.
 public enum RangeOutcome: Equatable, Sendable {
-    /// Send the whole representation with 200: no usable single range (absent, invalid, several).
+    /// Send the whole representation with 200: no usable range (absent, invalid, empty), or a set that
+    /// looks abusive.
     case full
     /// Send `count` bytes from `offset` with 206 and `Content-Range`.
     case partial(offset: Int64, count: Int64)
+    /// Send these spans, in ascending order and none touching another, as a 206 `multipart/byteranges`
+    /// body (RFC 9110 §14.6).
+    case multipart([ByteSpan])
     /// Answer 416 with `Content-Range: bytes */LENGTH`.
     case unsatisfiable
 
+    /// The most ranges one request may ask for; more is answered with the whole representation.
+    public static let maxRanges = 16
+
     /// Decides the answer to `Range: value` for `length` bytes.
     ///
-    /// Several ranges are answered with the whole file (RFC 9110 §14.2 lets a server ignore Range),
-    /// which spares a `multipart/byteranges` body that HTTP/1.0 clients rarely parse.
+    /// Members that cannot be satisfied are dropped (a 416 only when none can, RFC 9110 §14.1.2); the rest are
+    /// sorted and overlapping or adjacent ones merged (§14.2 lets a server coalesce), so one span left is a
+    /// plain 206 and several a multipart one. A set that looks abusive gets the whole representation, as
+    /// Apache does since CVE-2011-3192 (`Range: bytes=0-,5-0,5-1,...` made it build hundreds of overlapping
+    /// parts) and nginx does too: more than ``maxRanges`` members, or members that add up to more bytes
+    /// than the representation has (only overlaps can do that).
     public init(rangeField value: String?, length: Int64) {
-        guard let value, let specs = ByteRangeSpec.parseSet(value), specs.count == 1 else {
+        guard let value, let specs = ByteRangeSpec.parseSet(value), specs.count <= Self.maxRanges else {
             self = .full
             return
         }
-        guard let (offset, count) = specs[0].resolve(length: length) else {
+        let spans = specs.compactMap { spec in spec.resolve(length: length).map { ByteSpan(offset: $0, count: $1) } }
+        guard !spans.isEmpty else {
             self = .unsatisfiable
             return
         }
-        self = count == 0 ? .full : .partial(offset: offset, count: count)
+        // A suffix of an empty file selects zero bytes: the plain 200 says it all.
+        guard spans.allSatisfy({ $0.count > 0 }) else {
+            self = .full
+            return
+        }
+        var total: Int64 = 0
+        for span in spans {
+            let (sum, overflow) = total.addingReportingOverflow(span.count)
+            guard !overflow, sum <= length else {
+                self = .full
+                return
+            }
+            total = sum
+        }
+        var merged: [ByteSpan] = []
+        for span in spans.sorted(by: { $0.offset < $1.offset }) {
+            if let previous = merged.last, span.offset <= previous.last + 1 {
+                merged[merged.count - 1].count = max(previous.last, span.last) - previous.offset + 1
+            } else {
+                merged.append(span)
+            }
+        }
+        self = merged.count == 1 ? .partial(offset: merged[0].offset, count: merged[0].count) : .multipart(merged)
     }
 }

@@ -109,6 +109,8 @@ final class Connection {
     private var fileStart: Int64 = 0
     private var fileOffset: Int64 = 0
     private var fileEnd: Int64 = 0
+    /// The parts of a multipart body still to send after the current one (literal bytes or file slices).
+    private var parts: ArraySlice<ResponsePlan.Part> = []
     /// Body bytes that really went out: what the access log reports.
     private var bodySent: Int64 = 0
     private var logged = false
@@ -293,7 +295,27 @@ final class Connection {
             }
         case .file(let openFile, let offset, let length):
             sendFile(openFile, offset: offset, length: length)
+        case .parts(let openFile, let list):
+            file = openFile
+            parts = list[...]
+            _ = loadNextPart()
         }
+    }
+
+    /// Makes the next part of a multipart body the one being sent: literal bytes go out like an in-memory
+    /// body, a slice of the file like a file body. `false` when none is left.
+    private func loadNextPart() -> Bool {
+        guard let part = parts.popFirst() else { return false }
+        switch part {
+        case .bytes(let bytes):
+            body = bytes
+            bodyOffset = 0
+        case .file(let offset, let length):
+            fileStart = offset
+            fileOffset = offset
+            fileEnd = offset + length
+        }
+        return true
     }
 
     private func sendFile(_ openFile: OpenFile, offset: Int64, length: Int64) {
@@ -360,6 +382,8 @@ final class Connection {
                     }
                     fileOffset += Int64(count)
                     bodySent += Int64(count)
+                } else if loadNextPart() {
+                    continue
                 } else {
                     // The whole body is queued, its corked tail not yet on the wire: one last fstat(2) tells
                     // whether every byte came from the version the head promised.
@@ -423,6 +447,7 @@ final class Connection {
                     }
                 }
                 if bodyOffset == body.count && (file == nil || fileOffset >= fileEnd) {
+                    if loadNextPart() { continue }
                     if file != nil && fileChanged() { return resetForChangedFile() }
                     // Queued behind the body's last records: a small response leaves in one send.
                     tls.close()
@@ -485,6 +510,7 @@ final class Connection {
         body = []
         headSent = 0
         bodyOffset = 0
+        parts = []
     }
 
     // MARK: Lingering close

@@ -17,6 +17,25 @@ public struct ResponsePlan: Sendable {
         case bytes([UInt8])
         /// `length` bytes of an open file from `offset`.
         case file(OpenFile, offset: Int64, length: Int64)
+        /// A `multipart/byteranges` body (RFC 9110 §14.6) over an open file: literal bytes (the boundaries
+        /// and part heads) and slices of the file, sent in order; the slices go out with `sendfile` too.
+        case parts(OpenFile, [Part])
+    }
+
+    /// One piece of a ``Body/parts(_:_:)`` body.
+    public enum Part: Sendable, Equatable {
+        /// Bytes sent as they are.
+        case bytes([UInt8])
+        /// `length` bytes of the body's file from `offset`.
+        case file(offset: Int64, length: Int64)
+
+        /// The number of bytes this part sends.
+        public var length: Int64 {
+            switch self {
+            case .bytes(let bytes): return Int64(bytes.count)
+            case .file(_, let length): return length
+            }
+        }
     }
 
     /// The status.
@@ -107,6 +126,15 @@ public struct ResponsePlan: Sendable {
         case .none: return 0
         case .bytes(let bytes): return Int64(bytes.count)
         case .file(_, _, let length): return length
+        case .parts(_, let parts): return parts.reduce(0) { $0 + $1.length }
+        }
+    }
+
+    /// The open file the body reads, if any.
+    public var file: OpenFile? {
+        switch body {
+        case .file(let file, _, _), .parts(let file, _): return file
+        case .none, .bytes: return nil
         }
     }
 }

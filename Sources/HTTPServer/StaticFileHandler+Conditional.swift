@@ -89,10 +89,68 @@ extension StaticFileHandler {
             switch plan.body {
             case .file(let file, let start, _): partial.body = .file(file, offset: start + offset, length: count)
             case .bytes(let bytes): partial.body = .bytes(Array(bytes[Int(offset)..<Int(offset + count)]))
-            case .none: return plan
+            case .none, .parts: return plan
             }
             return partial
+        case .multipart(let spans):
+            return makeMultipartPlan(from: plan, spans: spans, length: length)
         }
+    }
+
+    /// The 206 `multipart/byteranges` plan for `spans` of `plan`'s body (RFC 9110 §14.6), in nginx's layout:
+    /// each part is CRLF, `--BOUNDARY`, the part's `Content-Type` and `Content-Range`, an empty line and the
+    /// bytes; the body ends with CRLF `--BOUNDARY--` CRLF. The boundary is derived from the representation's
+    /// entity tag, so a HEAD-less client retrying gets the same bytes.
+    func makeMultipartPlan(from plan: ResponsePlan, spans: [ByteSpan], length: Int64) -> ResponsePlan {
+        let boundary = Self.boundary(for: plan)
+        let type = plan.fields["Content-Type"] ?? "application/octet-stream"
+        var pieces: [ResponsePlan.Part] = []
+        for span in spans {
+            let partHead =
+                "\r\n--\(boundary)\r\nContent-Type: \(type)\r\n"
+                + "Content-Range: bytes \(span.offset)-\(span.last)/\(length)\r\n\r\n"
+            pieces.append(.bytes(partHead.latin1Bytes))
+            pieces.append(.file(offset: span.offset, length: span.count))
+        }
+        pieces.append(.bytes(Array("\r\n--\(boundary)--\r\n".utf8)))
+        var multipart = plan
+        multipart.status = .partialContent
+        multipart.fields.replaceOrAdd(name: "Content-Type", value: "multipart/byteranges; boundary=\(boundary)")
+        switch plan.body {
+        case .file(let file, let start, _):
+            multipart.body = .parts(
+                file,
+                pieces.map { piece in
+                    guard case .file(let offset, let count) = piece else { return piece }
+                    return .file(offset: start + offset, length: count)
+                }
+            )
+        case .bytes(let bytes):
+            multipart.body = .bytes(
+                pieces.flatMap { piece -> [UInt8] in
+                    switch piece {
+                    case .bytes(let literal): return literal
+                    case .file(let offset, let count): return Array(bytes[Int(offset)..<Int(offset + count)])
+                    }
+                }
+            )
+        case .none, .parts:
+            return plan
+        }
+        multipart.fields.replaceOrAdd(name: "Content-Length", value: String(multipart.bodyLength))
+        return multipart
+    }
+
+    /// A boundary for `plan`'s multipart bodies: `http-serve-` and 16 hex digits of a 64-bit FNV-1a hash of
+    /// the entity tag (or the length). Bytes of the file could contain it, as with any boundary (RFC 2046
+    /// §5.1.1 asks for one unlikely to occur); 16 hash digits make that a 2^-64 chance per position.
+    static func boundary(for plan: ResponsePlan) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in (plan.entityTag?.description ?? String(plan.bodyLength)).utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        let digits = String(hash, radix: 16)
+        return "http-serve-" + String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     /// RFC 9110 §13.1.5: an entity tag matches only strongly; a date only if it equals Last-Modified

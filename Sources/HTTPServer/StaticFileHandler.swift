@@ -70,7 +70,7 @@ public struct StaticFileHandler: Sendable {
         if request.isSimpleRequest { plan.sendsHead = false }
         // RFC 9110 §9.3.2: HEAD gets the same header fields as GET, and no body.
         if request.method == .head {
-            if case .file(let file, _, _) = plan.body { file.close() }
+            plan.closeFile()
             plan.body = .none
         }
         return plan
@@ -282,6 +282,6 @@ public struct StaticFileHandler: Sendable {
 extension ResponsePlan {
     /// Closes the plan's file, if its body is one; for plans that will not be sent.
     func closeFile() {
-        if case .file(let file, _, _) = body { file.close() }
+        file?.close()
     }
 }

@@ -145,7 +145,20 @@ private let now2026: Int64 = 1_767_225_600
         ("bytes=-0", 69, .unsatisfiable),
         ("bytes=0-", 0, .unsatisfiable),
         ("bytes=-5", 0, .full),
-        ("bytes=0-1,3-4", 69, .full),
+        ("bytes=0-1,3-4", 69, .multipart([ByteSpan(offset: 0, count: 2), ByteSpan(offset: 3, count: 2)])),
+        // Sorted, and overlapping or adjacent members merged: one span left is a plain 206.
+        ("bytes=10-19,0-4", 69, .multipart([ByteSpan(offset: 0, count: 5), ByteSpan(offset: 10, count: 10)])),
+        ("bytes=0-4,5-9", 69, .partial(offset: 0, count: 10)),
+        ("bytes=0-9,5-14", 69, .partial(offset: 0, count: 15)),
+        ("bytes=0-4,2-6,50-", 69, .multipart([ByteSpan(offset: 0, count: 7), ByteSpan(offset: 50, count: 19)])),
+        ("bytes=-5,0-0", 69, .multipart([ByteSpan(offset: 0, count: 1), ByteSpan(offset: 64, count: 5)])),
+        // Unsatisfiable members are dropped; none left is a 416.
+        ("bytes=0-1,100-200", 69, .partial(offset: 0, count: 2)),
+        ("bytes=100-,200-", 69, .unsatisfiable),
+        // Abusive sets get the whole file (CVE-2011-3192): more bytes than the file, or more than 16 members.
+        ("bytes=0-,0-", 69, .full),
+        ("bytes=0-40,10-50", 69, .full),
+        ("bytes=" + (0..<17).map { "\($0 * 2)-\($0 * 2)" }.joined(separator: ","), 69, .full),
         ("bytes=5-2", 69, .full),
         ("pages=1-2", 69, .full),
         ("bytes=5000000000-5000000009", 5_368_709_120, .partial(offset: 5_000_000_000, count: 10)),
@@ -153,6 +166,14 @@ private let now2026: Int64 = 1_767_225_600
     ])
     func outcome_forLength(text: String, length: Int64, expected: RangeOutcome) {
         #expect(RangeOutcome(rangeField: text, length: length) == expected)
+    }
+
+    @Test func sixteenMembers_areServed() {
+        let field = "bytes=" + (0..<16).map { "\($0 * 4)-\($0 * 4 + 1)" }.joined(separator: ",")
+        #expect(
+            RangeOutcome(rangeField: field, length: 69)
+                == .multipart((0..<16).map { ByteSpan(offset: Int64($0 * 4), count: 2) })
+        )
     }
 
     @Test func absentField_isFull() {

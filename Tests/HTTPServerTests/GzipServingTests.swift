@@ -175,6 +175,30 @@ let acceptGzip = [("Accept-Encoding", "gzip")]
         #expect(try bodyBytes(plan) == Array(original[100..<200]))
     }
 
+    @Test func severalRanges_areAMultipartOfTheIdentityBytes() throws {
+        let site = TemporaryTree()
+        let original = scriptText(10_000)
+        site.file("app.js", original)
+        let plan = try makeHandler(site).respond(
+            to: gzRequest("/app.js", acceptGzip + [("Range", "bytes=0-9,9000-9009")]),
+            now: 0
+        )
+        #expect(plan.head.status == .partialContent)
+        #expect(plan.head.headers["Content-Encoding"] == nil)
+        #expect(plan.head.headers["Vary"] == "Accept-Encoding")
+        let body = try bodyBytes(plan)
+        #expect(plan.head.headers["Content-Length"] == String(body.count))
+        let text = String(decoding: body, as: UTF8.self)
+        #expect(
+            text.contains("Content-Range: bytes 0-9/10000\r\n\r\n" + String(decoding: original[0..<10], as: UTF8.self))
+        )
+        #expect(
+            text.contains(
+                "Content-Range: bytes 9000-9009/10000\r\n\r\n" + String(decoding: original[9000..<9010], as: UTF8.self)
+            )
+        )
+    }
+
     @Test func level_isApplied() throws {
         let site = TemporaryTree()
         site.file("app.js", scriptText(100_000))

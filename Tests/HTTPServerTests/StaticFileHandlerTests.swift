@@ -44,12 +44,12 @@ func request(
 }
 
 /// The body a plan would send, read whole (files from their offset).
-func bodyBytes(_ plan: ResponsePlan) throws -> [UInt8] {
+func bodyBytes(_ plan: ResponsePlan, closing: Bool = true) throws -> [UInt8] {
     switch plan.body {
     case .none: return []
     case .bytes(let bytes): return bytes
     case .file(let file, let offset, let length):
-        defer { file.close() }
+        defer { if closing { file.close() } }
         var result = [UInt8](repeating: 0, count: Int(length))
         var done = 0
         while done < Int(length) {
@@ -60,6 +60,18 @@ func bodyBytes(_ plan: ResponsePlan) throws -> [UInt8] {
             done += count
         }
         return Array(result.prefix(done))
+    case .parts(let file, let parts):
+        defer { file.close() }
+        var result: [UInt8] = []
+        for part in parts {
+            switch part {
+            case .bytes(let bytes): result += bytes
+            case .file(let offset, let length):
+                let slice = ResponsePlan(status: .ok, fields: [:], body: .file(file, offset: offset, length: length))
+                result += try bodyBytes(slice, closing: false)
+            }
+        }
+        return result
     }
 }
 
@@ -174,7 +186,12 @@ func headerNames(_ plan: ResponsePlan) -> [String] { plan.head.headers.map(\.nam
             ("bytes=34-1000", 206, "bytes 34-35/36", "!\n"),
             ("bytes=36-", 416, "bytes */36", nil),
             ("bytes=-0", 416, "bytes */36", nil),
-            ("bytes=0-1,3-4", 200, nil, helloText),
+            // Overlapping members that ask for more bytes than the file: abusive, the whole file.
+            ("bytes=0-1,0-40", 200, nil, helloText),
+            ("bytes=0-,0-", 200, nil, helloText),
+            // Adjacent or overlapping members merge into one plain 206.
+            ("bytes=0-1,2-4", 206, "bytes 0-4/36", "Hello"),
+            ("bytes=2-4,0-2", 206, "bytes 0-4/36", "Hello"),
             ("bytes=4-1", 200, nil, helloText),
             ("lines=1-2", 200, nil, helloText),
         ] as [(String, Int, String?, String?)]
@@ -226,6 +243,47 @@ func headerNames(_ plan: ResponsePlan) -> [String] { plan.head.headers.map(\.nam
         let plan = handler.respond(to: request(target), now: testNow)
         #expect(plan.head.status.code == status)
         _ = try bodyBytes(plan)
+    }
+
+    @Test func severalRanges_areOneMultipartBody_inNginxLayout() throws {
+        let (tree, handler) = try makeSite()
+        let plan = handler.respond(to: request("/hello.txt", .get, ["Range": "bytes=-6,0-4,7-11"]), now: testNow)
+        #expect(plan.head.status == .partialContent)
+        let type = try #require(plan.head.headers["Content-Type"])
+        #expect(type.hasPrefix("multipart/byteranges; boundary=http-serve-"))
+        let boundary = String(type.dropFirst("multipart/byteranges; boundary=".count))
+        #expect(boundary.count == 27 && boundary.dropFirst(11).allSatisfy(\.isHexDigit))
+        let part = { (range: String) in
+            "\r\n--\(boundary)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Range: bytes \(range)/36\r\n\r\n"
+        }
+        let expected =
+            part("0-4") + "Hello" + part("7-11") + "range" + part("30-35") + "orld!\n" + "\r\n--\(boundary)--\r\n"
+        let bytes = try bodyBytes(plan)
+        #expect(String(decoding: bytes, as: UTF8.self) == expected)
+        #expect(plan.head.headers["Content-Length"] == String(bytes.count))
+        #expect(plan.head.headers["Content-Range"] == nil)
+        #expect(plan.head.headers["ETag"] == "\"24-65920080.1dcd6500\"")
+        #expect(plan.head.headers["Accept-Ranges"] == "bytes")
+        // The same representation gets the same boundary; HEAD (no ranges) the head of the plain GET.
+        let again = handler.respond(to: request("/hello.txt", .get, ["Range": "bytes=0-0,2-2"]), now: testNow)
+        #expect(again.head.headers["Content-Type"] == type)
+        _ = try bodyBytes(again)
+        let head = handler.respond(to: request("/hello.txt", .head, ["Range": "bytes=0-4,7-11"]), now: testNow)
+        let get = handler.respond(to: request("/hello.txt"), now: testNow)
+        #expect(head.head == get.head)
+        _ = try bodyBytes(get)
+        _ = tree
+    }
+
+    @Test func severalRanges_withAStaleIfRange_areTheWholeFile() throws {
+        let (tree, handler) = try makeSite()
+        let plan = handler.respond(
+            to: request("/hello.txt", .get, ["Range": "bytes=0-4,7-11", "If-Range": "\"stale\""]),
+            now: testNow
+        )
+        #expect(plan.head.status == .ok)
+        #expect(try bodyBytes(plan) == Array(helloText.utf8))
+        _ = tree
     }
 
     @Test func fileWithTrailingSlash_is404_forHEADToo() throws {

@@ -1,5 +1,6 @@
-# Range: a-b, a-, -n give 206 with Content-Range; past the end gives 416 with bytes */LEN; several ranges and
-# invalid ones give the full 200; If-Range is honoured; curl -C resumes a download to identical bytes.
+# Range: a-b, a-, -n give 206 with Content-Range; past the end gives 416 with bytes */LEN; abusive sets and
+# invalid ones give the full 200 (several ranges: test_98); If-Range is honoured; curl -C resumes a download
+# to identical bytes.
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 site="$(mktemp -d)"
@@ -25,7 +26,7 @@ check_range "bytes=99000-200000" 99000 99999
 raw_reply 'GET /data.bin HTTP/1.0\r\nRange: bytes=100000-\r\n\r\n'
 assert_equal "HTTP/1.0 416 Range Not Satisfiable" "${REPLY%%$'\r\n'*}"
 assert_contains "$REPLY" $'\r\nContent-Range: bytes */100000\r\n'
-for field in "bytes=0-1,5-6" "bytes=9-3" "pages=1-2" "bytes=x"; do
+for field in "bytes=0-,0-" "bytes=9-3" "pages=1-2" "bytes=x"; do
     assert_equal "200 100000" "$(curl -s -o /dev/null -w '%{http_code} %{size_download}' -H "Range: $field" "$url")" "$field"
 done
 etag="$(curl -sI "$url" | tr -d '\r' | sed -n 's/^ETag: //p')"
