@@ -38,6 +38,9 @@ Throwaway servers for http-fetch
   canned-server   answers every request with the same bytes (or never), or the case its path names in a table
   connect-proxy   a tunnelling proxy: CONNECT gets 200 and a relay (or 407 with --deny)
   range-server    a file with ranges or without, cut short after the client half-closes (nginx's habit)
+Differential
+  diff-server     the same raw requests to http-serve and to a reference server (nginx, Python's http.server):
+                  status codes and the fields that matter must agree, or the case is a listed divergence
 Tools
   sample          peak descriptors and resident memory of a process over a time
   measure         run a command; print its exit status and peak resident memory
@@ -1030,6 +1033,118 @@ def cmd_connect_proxy(args):
     return serve_connections(args.seconds, serve)
 
 
+
+def read_server_cases(path):
+    """The table of scripts/diff-server: one case a line, tab-separated NAME, REFERENCE (nginx or python),
+    REQUEST (backslash escapes), FIELDS (comma-separated names compared beside the status, or -) and an
+    optional EXPECTED, a deliberate divergence listed in the README: `!NNN` (http-serve's status, which the
+    reference must not give) or `!name=value` (http-serve's value of a field, comparable() form, which the
+    reference's must differ from). Returns a list of (name, reference, request, fields, expected)."""
+    cases = []
+    with open(path, encoding="utf-8") as table:
+        for number, line in enumerate(table, 1):
+            line = line.rstrip("\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) not in (4, 5) or fields[1] not in ("nginx", "python") or any(c[0] == fields[0] for c in cases):
+                raise SystemExit(f"{path}:{number}: want NAME<TAB>nginx|python<TAB>REQUEST<TAB>FIELDS[<TAB>!STATUS]")
+            expected = fields[4] if len(fields) == 5 else None
+            if expected is not None and not re.fullmatch(r"!(\d{3}|0\.9|[a-z-]+=.*)", expected):
+                raise SystemExit(f"{path}:{number}: EXPECTED is !STATUS or !name=value, not {expected!r}")
+            wanted = [] if fields[3] == "-" else [name.strip().lower() for name in fields[3].split(",")]
+            cases.append((fields[0], fields[1], unescape(fields[2]), wanted, expected))
+    return cases
+
+
+def server_answer(port, request, timeout=5.0):
+    """Sends REQUEST, reads to the end (or the timeout) and returns (status, {lowercase name: value}).
+    A reply without a status line is HTTP/0.9: status "0.9"; no reply at all is "none"."""
+    with socket.create_connection((HOST, port), timeout=timeout) as sock:
+        sock.sendall(request)
+        try:
+            reply = read_reply(sock, limit=1 << 24)
+        except OSError as error:  # A reset or a timeout: judge what came before it.
+            reply = getattr(error, "partial", b"")
+    if not reply:
+        return "none", {}
+    if not reply.startswith(b"HTTP/"):
+        return "0.9", {}
+    # Interim 1xx heads (an HTTP/1.1 server's 100 Continue) come before the answer: compare the final one.
+    while re.match(rb"HTTP/\d\.\d 1\d\d", reply) and b"\r\n\r\n" in reply:
+        reply = reply.split(b"\r\n\r\n", 1)[1]
+    head = reply.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    parts = head[0].split(" ", 2)
+    fields = {}
+    for line in head[1:]:
+        name, _, value = line.partition(":")
+        fields.setdefault(name.strip().lower(), value.strip())
+    return (parts[1] if len(parts) > 1 else "?"), fields
+
+
+def comparable(name, value):
+    """A field's value as compared: a media type without parameters (charset is a server's choice); a multipart
+    boundary is each server's own; anything else as sent."""
+    if value is None:
+        return None
+    if name == "content-type":
+        return value.split(";", 1)[0].strip().lower()
+    return value
+
+
+def cmd_diff_server(args):
+    """Sends every case of --cases to http-serve (--ours) and to its reference (--nginx or --python, both
+    ports), and compares the status codes and each listed field. Prints `ok NAME` or `FAIL NAME: ...` a case,
+    then `diff-server: N passed, N failed, N skipped`; exits 1 when any case failed. --only NAME,NAME runs some."""
+    only = set(args.only.split(",")) if args.only else None
+    references = {"nginx": args.nginx, "python": args.python}
+    passed = failed = skipped = 0
+    for name, reference, request, wanted, expected in read_server_cases(args.cases):
+        if only is not None and name not in only:
+            continue
+        if not references[reference]:
+            print(f"SKIP  {name}: no {reference} to compare with")
+            skipped += 1
+            continue
+        ours, our_fields = server_answer(args.ours, request)
+        theirs, their_fields = server_answer(references[reference], request)
+        problems = []
+        listed_field = None
+        if expected is not None and "=" in expected:
+            # A field that differs on purpose: ours must be the listed value, theirs another.
+            listed_field, listed_value = expected[1:].split("=", 1)
+            a, b = comparable(listed_field, our_fields.get(listed_field)), comparable(listed_field, their_fields.get(listed_field))
+            if a != listed_value:
+                problems.append(f"http-serve's {listed_field} {a!r}, the listed divergence says {listed_value!r}")
+            if b == listed_value:
+                problems.append(f"{reference} now agrees on {listed_field}: take the divergence off the list")
+            note = f"{listed_field} {a}, {reference} {b}"
+        elif expected is not None:
+            if ours != expected[1:]:
+                problems.append(f"http-serve's status {ours}, the listed divergence says {expected[1:]}")
+            if theirs == expected[1:]:
+                problems.append(f"{reference} now agrees ({theirs}): take the divergence off the list")
+            note = f"{ours}, {reference} {theirs}"
+        else:
+            note = f"{ours} = {reference}"
+        if expected is None or listed_field is not None:
+            if ours != theirs:
+                problems.append(f"status: http-serve {ours}, {reference} {theirs}")
+            else:
+                for field in wanted:
+                    a, b = comparable(field, our_fields.get(field)), comparable(field, their_fields.get(field))
+                    if field != listed_field and a != b:
+                        problems.append(f"{field}: http-serve {a!r}, {reference} {b!r}")
+        if problems:
+            failed += 1
+            print(f"FAIL  {name}: " + "; ".join(problems))
+        else:
+            passed += 1
+            print(f"ok    {name} ({note})")
+    print(f"diff-server: {passed} passed, {failed} failed, {skipped} skipped")
+    return 1 if failed else 0
+
+
 def cmd_range_server(args):
     """Serves --file at /ranges (honours `Range: bytes=N-` when If-Range is "v1") and /noranges (always the whole
     file), ETag "v1". A client that half-closed gets only the head and the first --cut body bytes, then the close:
@@ -1488,6 +1603,7 @@ COMMANDS = {
     "canned-server": (cmd_canned_server, "--reply= --cases= --seconds=60.0 --tls-cert= --tls-key= --log= --watch=0.0"),
     "connect-proxy": (cmd_connect_proxy, "--log --deny? --seconds=60.0"),
     "range-server": (cmd_range_server, "--file --cut=100000 --seconds=60.0"),
+    "diff-server": (cmd_diff_server, "--cases --ours:int --nginx=0 --python=0 --only="),
     "exchange": (cmd_exchange, "--port:int --send= --fill=0 --half-close? --pause=0.0 --rcvbuf=0 --timeout=10.0 --summary?"),
     "tls-half-close": (cmd_tls_half_close, "--port:int --path --name --cafile --tls:1.2|1.3 --mode:none|notify|fin|notify-fin --size=0 --timeout=10.0"),
     "paced-download": (cmd_paced_download, "--port:int --path --out --started= --rate=10485760"),

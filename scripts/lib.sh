@@ -194,3 +194,34 @@ raw_exchange() {
 undated() {
     UNDATED="${1/Date: [A-Z][a-z][a-z], [0-9][0-9] [A-Z][a-z][a-z] [0-9][0-9][0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] GMT/Date: DATE}"
 }
+
+# nginx_conf DIR HTTP-BLOCK: writes DIR/nginx.conf for an nginx of our own (one worker, in the foreground, every
+# path under DIR, as root when we are root) whose http block holds HTTP-BLOCK; start it with nginx_start DIR.
+nginx_conf() {
+    local dir="$1" user_line=""
+    [ "$(id -u)" -eq 0 ] && user_line="user root root;"
+    mkdir -p "$dir/logs"
+    cat >"$dir/nginx.conf" <<CONF
+$user_line
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log;
+events { worker_connections 64; }
+http {
+    access_log $dir/logs/access.log;
+    client_body_temp_path $dir/client_body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+$2
+}
+CONF
+}
+
+# nginx_start DIR: starts the nginx that nginx_conf wrote, in the background; sets NGINX_PID.
+nginx_start() {
+    nginx -p "$1" -c "$1/nginx.conf" -e "$1/logs/error.log" &
+    NGINX_PID=$!
+}

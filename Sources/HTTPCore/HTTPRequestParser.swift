@@ -153,13 +153,22 @@ public struct HTTPRequestParser: Sendable {
             throw .badRequest(hosts.isEmpty ? "HTTP/1.1 request without Host" : "more than one Host")
         }
         if hosts.count > 1 { throw .badRequest("more than one Host") }
-        let lengths = request.headers.values(for: "Content-Length")
-        if !lengths.isEmpty {
-            // RFC 9112 §6.3: an invalid Content-Length, or differing ones, is unrecoverable framing: 400.
-            let all = lengths.flatMap { $0.split(separator: ",").map { $0.trimmingSpaces } }
-            guard let first = all.first, all.allSatisfy({ $0 == first }), !first.isEmpty,
-                first.utf8.allSatisfy(ASCII.isDigit), first.utf8.count <= 18
-            else { throw .badRequest("invalid Content-Length") }
+        // RFC 9112 §6.1: an HTTP/1.0 recipient cannot know the codings, so Transfer-Encoding in an HTTP/1.0
+        // message means faulty framing: the body's end is unknown (nginx answers 400 too).
+        let codings = request.headers["Transfer-Encoding"]
+        if let version = request.version, version < .http1_1, codings != nil {
+            throw .badRequest("Transfer-Encoding in an HTTP/1.0 request")
+        }
+        // RFC 9112 §6.1: a server MAY reject a request with both Transfer-Encoding and Content-Length; request
+        // smuggling lives on two parties reading the two differently (nginx rejects it too).
+        if codings != nil, request.headers["Content-Length"] != nil {
+            throw .badRequest("both Transfer-Encoding and Content-Length")
+        }
+        // RFC 9112 §6.3: chunked must be the final coding, and a Content-Length must be one valid number.
+        do throws(HTTPFramingError) {
+            _ = try BodyFraming(request: request)
+        } catch {
+            throw .badRequest(error.description)
         }
     }
 

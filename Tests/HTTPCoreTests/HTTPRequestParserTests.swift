@@ -78,6 +78,12 @@ private func status(of text: String, limits: HTTPParserLimits = HTTPParserLimits
         ("GET / HTTP/1.0\r\nA: b\r\n folded\r\n\r\n", 400),
         ("GET / HTTP/1.0\r\nContent-Length: x\r\n\r\n", 400),
         ("GET / HTTP/1.0\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400),
+        // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 is faulty framing; with Content-Length, smuggling bait.
+        ("GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n", 400),
+        // RFC 9112 §6.3 (4): chunked not the final coding, the length cannot be known.
+        ("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", 400),
     ])
     func malformedRequest_getsExactStatus(text: String, expected: Int) {
         #expect(status(of: text) == expected)

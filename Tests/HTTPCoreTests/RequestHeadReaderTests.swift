@@ -32,7 +32,7 @@ import Testing
         ("GET / HTTP/1.0\r\n\r\nextra", true),
         ("GET / HTTP/1.0\r\nContent-Length: 0\r\n\r\n", false),
         ("GET / HTTP/1.0\r\nContent-Length: 5\r\n\r\n", true),
-        ("GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", true),
+        ("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n", true),
     ])
     func unreadInput_followsTheHeadOrItsAnnouncedBody(text: String, expected: Bool) {
         guard case .complete(_, let unread) = feed([text]).last else {
