@@ -856,21 +856,29 @@ def cmd_evil_server(args):
 DIRECTIVE = re.compile(rb"\{(pause|reset|silent|endless|repeat|gz|gzlen|gzchunk|bomb|bomblen|chunk|port)(?::([^}]*))?\}")
 
 
-def read_cases(path):
-    """The case table of canned-server --cases (and scripts/diff-client): one case a line, tab-separated
-    NAME, FLAGS, REPLY and an optional EXPECTED column; '#' lines and empty lines are skipped. Returns a dict
-    NAME -> (flags, reply, expected), in file order."""
-    cases = {}
+def read_table(path, columns, usage):
+    """The rows of a tab-separated case table (scripts/diff-client.cases, scripts/diff-server.cases): '#' lines
+    and empty lines are skipped; each row has `columns` or `columns + 1` fields (the last one, EXPECTED, is
+    optional, None when absent) and a unique, non-empty NAME first, or the script stops at `path:line` with
+    `usage`. Yields (line number, fields)."""
+    names = set()
     with open(path, encoding="utf-8") as table:
         for number, line in enumerate(table, 1):
             line = line.rstrip("\n")
             if not line.strip() or line.startswith("#"):
                 continue
             fields = line.split("\t")
-            if len(fields) not in (3, 4) or not fields[0] or fields[0] in cases:
-                raise SystemExit(f"{path}:{number}: want NAME<TAB>FLAGS<TAB>REPLY[<TAB>EXPECTED], unique names")
-            cases[fields[0]] = (fields[1], fields[2], fields[3] if len(fields) == 4 else None)
-    return cases
+            if len(fields) not in (columns, columns + 1) or not fields[0] or fields[0] in names:
+                raise SystemExit(f"{path}:{number}: want {usage}, unique names")
+            names.add(fields[0])
+            yield number, fields + [None] * (columns + 1 - len(fields))
+
+
+def read_cases(path):
+    """The case table of canned-server --cases (and scripts/diff-client): NAME, FLAGS, REPLY and an optional
+    EXPECTED column. Returns a dict NAME -> (flags, reply, expected), in file order."""
+    rows = read_table(path, 3, "NAME<TAB>FLAGS<TAB>REPLY[<TAB>EXPECTED]")
+    return {fields[0]: tuple(fields[1:]) for _, fields in rows}
 
 
 def expand_reply(text, port=0):
@@ -1041,19 +1049,15 @@ def read_server_cases(path):
     reference must not give) or `!name=value` (http-serve's value of a field, comparable() form, which the
     reference's must differ from). Returns a list of (name, reference, request, fields, expected)."""
     cases = []
-    with open(path, encoding="utf-8") as table:
-        for number, line in enumerate(table, 1):
-            line = line.rstrip("\n")
-            if not line.strip() or line.startswith("#"):
-                continue
-            fields = line.split("\t")
-            if len(fields) not in (4, 5) or fields[1] not in ("nginx", "python") or any(c[0] == fields[0] for c in cases):
-                raise SystemExit(f"{path}:{number}: want NAME<TAB>nginx|python<TAB>REQUEST<TAB>FIELDS[<TAB>!STATUS]")
-            expected = fields[4] if len(fields) == 5 else None
-            if expected is not None and not re.fullmatch(r"!(\d{3}|0\.9|[a-z-]+=.*)", expected):
-                raise SystemExit(f"{path}:{number}: EXPECTED is !STATUS or !name=value, not {expected!r}")
-            wanted = [] if fields[3] == "-" else [name.strip().lower() for name in fields[3].split(",")]
-            cases.append((fields[0], fields[1], unescape(fields[2]), wanted, expected))
+    for number, (name, reference, request, wanted, expected) in read_table(
+        path, 4, "NAME<TAB>nginx|python<TAB>REQUEST<TAB>FIELDS[<TAB>!STATUS]"
+    ):
+        if reference not in ("nginx", "python"):
+            raise SystemExit(f"{path}:{number}: the reference is nginx or python, not {reference!r}")
+        if expected is not None and not re.fullmatch(r"!(\d{3}|0\.9|[a-z-]+=.*)", expected):
+            raise SystemExit(f"{path}:{number}: EXPECTED is !STATUS or !name=value, not {expected!r}")
+        fields = [] if wanted == "-" else [field.strip().lower() for field in wanted.split(",")]
+        cases.append((name, reference, unescape(request), fields, expected))
     return cases
 
 
