@@ -225,3 +225,15 @@ nginx_start() {
     nginx -p "$1" -c "$1/nginx.conf" -e "$1/logs/error.log" &
     NGINX_PID=$!
 }
+
+# fetch_and_curl CODE ARGS...: http-fetch and curl (the reference) with ARGS both exit CODE; their outputs stay in
+# the test's $tmp as {ours,curl}.{out,err}.
+fetch_and_curl() {
+    local expected="$1" code=0
+    shift
+    "$HTTP_FETCH" "$@" >"${tmp:?}/ours.out" 2>"$tmp/ours.err" || code=$?
+    assert_equal "$expected" "$code" "http-fetch $* exit status ($(cat "$tmp/ours.err"))"
+    code=0
+    curl -sS "$@" >"$tmp/curl.out" 2>"$tmp/curl.err" || code=$?
+    assert_equal "$expected" "$code" "curl $* exit status, the reference ($(cat "$tmp/curl.err"))"
+}

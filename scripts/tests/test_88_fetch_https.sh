@@ -34,33 +34,22 @@ start_tls_server() {
     fail "openssl s_server did not start: $(cat "$tmp/s_server.log")"
 }
 
-# both CODE ARGS...: http-fetch and curl (the reference) with ARGS both exit CODE; outputs in $tmp/{ours,curl}.{out,err}.
-both() {
-    local expected="$1" code=0
-    shift
-    "$HTTP_FETCH" "$@" >"$tmp/ours.out" 2>"$tmp/ours.err" || code=$?
-    assert_equal "$expected" "$code" "http-fetch $* exit status ($(cat "$tmp/ours.err"))"
-    code=0
-    curl -sS "$@" >"$tmp/curl.out" 2>"$tmp/curl.err" || code=$?
-    assert_equal "$expected" "$code" "curl $* exit status, the reference ($(cat "$tmp/curl.err"))"
-}
-
 start_tls_server server
 url="https://localhost:$TLS_PORT/hello.txt"
-both 0 --cacert "$ca/ca.pem" "$url"
+fetch_and_curl 0 --cacert "$ca/ca.pem" "$url"
 assert_equal "hello over tls" "$(cat "$tmp/ours.out")"
-both 0 --cacert "$ca/ca.pem" "https://127.0.0.1:$TLS_PORT/hello.txt"  # an IP literal matches the IP SAN
+fetch_and_curl 0 --cacert "$ca/ca.pem" "https://127.0.0.1:$TLS_PORT/hello.txt"  # an IP literal matches the IP SAN
 # Not trusted by the system store: 60, and -k goes on while %{ssl_verify_result} keeps the reason (20).
-both 60 "$url"
+fetch_and_curl 60 "$url"
 assert_equal "http-fetch: (60) SSL certificate problem: unable to get local issuer certificate" "$(cat "$tmp/ours.err")"
-both 0 -k -w '%{scheme} %{ssl_verify_result}' "$url"
+fetch_and_curl 0 -k -w '%{scheme} %{ssl_verify_result}' "$url"
 assert_equal "hello over tls
 HTTPS 20" "$(cat "$tmp/ours.out")"
 assert_equal "$(cat "$tmp/curl.out")" "$(cat "$tmp/ours.out")" "-w output like curl's"
-both 0 --cacert "$ca/ca.pem" -w '%{scheme} %{ssl_verify_result}' -o /dev/null "$url"
+fetch_and_curl 0 --cacert "$ca/ca.pem" -w '%{scheme} %{ssl_verify_result}' -o /dev/null "$url"
 assert_equal "HTTPS 0" "$(cat "$tmp/ours.out")"
 # -v shows what was agreed and who the server is.
-both 0 --cacert "$ca/ca.pem" -v -o /dev/null "$url"
+fetch_and_curl 0 --cacert "$ca/ca.pem" -v -o /dev/null "$url"
 assert_contains "$(cat "$tmp/ours.err")" "* SSL connection using TLSv1.3 / TLS_"
 assert_contains "$(cat "$tmp/ours.err")" "*  subject: CN=localhost"
 assert_contains "$(cat "$tmp/ours.err")" "*  issuer: CN=http10 test CA"
@@ -73,47 +62,47 @@ assert_equal "0 hello over tls" "$code $(cat "$tmp/ours.out")"
 # Certificates that must not pass, each with its reason; %{ssl_verify_result} is the X509_V_ERR_* code, as curl's.
 verify_result='%{ssl_verify_result} %{exitcode}'
 start_tls_server wrongname
-both 60 --cacert "$ca/ca.pem" -w "$verify_result" "https://localhost:$TLS_PORT/hello.txt"
+fetch_and_curl 60 --cacert "$ca/ca.pem" -w "$verify_result" "https://localhost:$TLS_PORT/hello.txt"
 assert_equal "http-fetch: (60) SSL certificate problem: hostname mismatch" "$(cat "$tmp/ours.err")"
 # OpenSSL's code for a wrong name is 62 (X509_V_ERR_HOSTNAME_MISMATCH); curl checks the name itself after the
 # chain verified and prints 1 (README, "https": a deliberate divergence).
 assert_equal "62 60|1 60" "$(cat "$tmp/ours.out")|$(cat "$tmp/curl.out")"
-both 60 -w "$verify_result" "https://localhost:$TLS_PORT/hello.txt"  # untrusted issuer is found first
+fetch_and_curl 60 -w "$verify_result" "https://localhost:$TLS_PORT/hello.txt"  # untrusted issuer is found first
 assert_equal "20 60|20 60" "$(cat "$tmp/ours.out")|$(cat "$tmp/curl.out")"
 start_tls_server expired
-both 60 --cacert "$ca/ca.pem" -w "$verify_result" "https://localhost:$TLS_PORT/hello.txt"
+fetch_and_curl 60 --cacert "$ca/ca.pem" -w "$verify_result" "https://localhost:$TLS_PORT/hello.txt"
 assert_equal "http-fetch: (60) SSL certificate problem: certificate has expired" "$(cat "$tmp/ours.err")"
 assert_equal "10 60|10 60" "$(cat "$tmp/ours.out")|$(cat "$tmp/curl.out")"
 start_tls_server selfsigned
-both 60 --cacert "$ca/ca.pem" -w "$verify_result" "https://localhost:$TLS_PORT/hello.txt"
+fetch_and_curl 60 --cacert "$ca/ca.pem" -w "$verify_result" "https://localhost:$TLS_PORT/hello.txt"
 assert_equal "http-fetch: (60) SSL certificate problem: self-signed certificate" "$(cat "$tmp/ours.err")"
 assert_equal "18 60|18 60" "$(cat "$tmp/ours.out")|$(cat "$tmp/curl.out")"
-both 0 -k -w "$verify_result" -o /dev/null "https://localhost:$TLS_PORT/hello.txt"
+fetch_and_curl 0 -k -w "$verify_result" -o /dev/null "https://localhost:$TLS_PORT/hello.txt"
 assert_equal "18 0|18 0" "$(cat "$tmp/ours.out")|$(cat "$tmp/curl.out")"
 
 # No common protocol version: 35.
 start_tls_server server -no_tls1_3
-both 35 --cacert "$ca/ca.pem" --tlsv1.3 "https://localhost:$TLS_PORT/hello.txt"
-both 0 --cacert "$ca/ca.pem" --tlsv1.2 -w '%{http_code}' -o /dev/null "https://localhost:$TLS_PORT/hello.txt"
+fetch_and_curl 35 --cacert "$ca/ca.pem" --tlsv1.3 "https://localhost:$TLS_PORT/hello.txt"
+fetch_and_curl 0 --cacert "$ca/ca.pem" --tlsv1.2 -w '%{http_code}' -o /dev/null "https://localhost:$TLS_PORT/hello.txt"
 # CA file problems are 77; a client key that does not match its certificate is 58.
-both 77 --cacert "$tmp/no-such-ca.pem" "https://localhost:$TLS_PORT/hello.txt"
+fetch_and_curl 77 --cacert "$tmp/no-such-ca.pem" "https://localhost:$TLS_PORT/hello.txt"
 assert_equal "http-fetch: (77) error setting certificate file: $tmp/no-such-ca.pem" "$(cat "$tmp/ours.err")"
-both 58 --cacert "$ca/ca.pem" --cert "$ca/client.pem" --key "$ca/server.key" "https://localhost:$TLS_PORT/hello.txt"
+fetch_and_curl 58 --cacert "$ca/ca.pem" --cert "$ca/client.pem" --key "$ca/server.key" "https://localhost:$TLS_PORT/hello.txt"
 
 # A server that wants a client certificate (TLS 1.2, so the refusal comes in the handshake).
 start_tls_server server -Verify 1 -CAfile "$ca/ca.pem" -no_tls1_3
-both 0 --cacert "$ca/ca.pem" --cert "$ca/client.pem" --key "$ca/client.key" "https://localhost:$TLS_PORT/hello.txt"
+fetch_and_curl 0 --cacert "$ca/ca.pem" --cert "$ca/client.pem" --key "$ca/client.key" "https://localhost:$TLS_PORT/hello.txt"
 assert_equal "hello over tls" "$(cat "$tmp/ours.out")"
-both 35 --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
+fetch_and_curl 35 --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
 stop_tls_server
 
 # A plain HTTP server behind an https URL: the handshake fails (35).
 start_server --root "$site" --quiet
-both 35 "https://127.0.0.1:$PORT/hello.txt"
+fetch_and_curl 35 "https://127.0.0.1:$PORT/hello.txt"
 # http -> https with -L: followed (curl does the same); the TLS rules apply to the new URL.
 start_tls_server server
 start_fake_server canned-server --reply "HTTP/1.0 301 Moved\r\nLocation: https://localhost:$TLS_PORT/hello.txt\r\nContent-Length: 0\r\n\r\n"
-both 0 -L --cacert "$ca/ca.pem" -w ' %{url_effective} %{num_redirects}' "$FAKE_URL/"
+fetch_and_curl 0 -L --cacert "$ca/ca.pem" -w ' %{url_effective} %{num_redirects}' "$FAKE_URL/"
 assert_equal "hello over tls
  https://localhost:$TLS_PORT/hello.txt 1" "$(cat "$tmp/ours.out")"
 
@@ -135,7 +124,7 @@ for auth in -u -H --location-trusted; do
     [ "$auth" = --location-trusted ] && auth_args=(--location-trusted -u user:secret)
     : >"$tmp/first.log"
     : >"$tmp/target.log"
-    both 0 --cacert "$ca/ca.pem" "${auth_args[@]}" -H 'Cookie: c=1' -H 'X-Keep: 1' "$FAKE_URL/start"
+    fetch_and_curl 0 --cacert "$ca/ca.pem" "${auth_args[@]}" -H 'Cookie: c=1' -H 'X-Keep: 1' "$FAKE_URL/start"
     assert_equal "landed" "$(cat "$tmp/ours.out")"
     for client in http-fetch curl; do
         # The heads of both clients are in each log, http-fetch's first: the first hop had everything.
@@ -161,14 +150,14 @@ stop_job "$TARGET_PID"
 
 # Through a proxy: a CONNECT tunnel, TLS end to end inside it; proxy credentials go on the CONNECT only.
 start_fake_server connect-proxy --log "$tmp/proxy.log"
-both 0 -x "$FAKE_URL" --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
+fetch_and_curl 0 -x "$FAKE_URL" --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
 assert_equal "hello over tls" "$(cat "$tmp/ours.out")"
 : >"$tmp/proxy.log"
 "$HTTP_FETCH" -x "http://pu:pp@${FAKE_URL#http://}" --cacert "$ca/ca.pem" -o /dev/null "https://localhost:$TLS_PORT/hello.txt"
 assert_contains "$(cat "$tmp/proxy.log")" "CONNECT localhost:$TLS_PORT HTTP/1.1"
 assert_contains "$(cat "$tmp/proxy.log")" "Proxy-Authorization: Basic cHU6cHA="
 start_fake_server connect-proxy --log "$tmp/proxy.log" --deny
-both 56 -x "$FAKE_URL" --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
+fetch_and_curl 56 -x "$FAKE_URL" --cacert "$ca/ca.pem" "https://localhost:$TLS_PORT/hello.txt"
 assert_contains "$(cat "$tmp/ours.err")" "CONNECT tunnel failed, response 407"
 
 # The half-close on the wire (README, "https", the half-close table): over https nothing follows the request
@@ -201,7 +190,7 @@ assert_contains "$(cat "$tmp/watch.log")" "after the request: fin" "http, defaul
 start_fake_server canned-server --tls-cert "$ca/server.pem" --tls-key "$ca/server.key" \
     --reply "HTTP/1.0 200 OK\r\nContent-Length: 10\r\n\r\nhello"
 tls_url="https://localhost:${FAKE_URL##*:}/"
-both 18 --cacert "$ca/ca.pem" "$tls_url"
+fetch_and_curl 18 --cacert "$ca/ca.pem" "$tls_url"
 assert_equal "hello" "$(cat "$tmp/ours.out")"
 start_fake_server canned-server --tls-cert "$ca/server.pem" --tls-key "$ca/server.key" \
     --reply "HTTP/1.0 200 OK\r\n\r\nhello"
@@ -218,6 +207,6 @@ assert_equal 0 "$code" "curl 7.88 accepts it (if this changes, revisit the READM
 start_fake_server canned-server --tls-cert "$ca/server.pem" --tls-key "$ca/server.key" \
     --reply "HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello"
 tls_url="https://localhost:${FAKE_URL##*:}/"
-both 0 --cacert "$ca/ca.pem" "$tls_url"  # complete by its length: the missing close_notify does not matter
+fetch_and_curl 0 --cacert "$ca/ca.pem" "$tls_url"  # complete by its length: the missing close_notify does not matter
 assert_equal "hello" "$(cat "$tmp/ours.out")"
 echo "ok"

@@ -55,39 +55,28 @@ start_tinyproxy() {
     fail "tinyproxy did not start: $(cat "$tmp/tinyproxy.out" "$tmp/tinyproxy.log")"
 }
 
-# both CODE ARGS...: http-fetch and curl (the reference) with ARGS both exit CODE; outputs in $tmp/{ours,curl}.{out,err}.
-both() {
-    local expected="$1" code=0
-    shift
-    "$HTTP_FETCH" "$@" >"$tmp/ours.out" 2>"$tmp/ours.err" || code=$?
-    assert_equal "$expected" "$code" "http-fetch $* exit status ($(cat "$tmp/ours.err"))"
-    code=0
-    curl -sS "$@" >"$tmp/curl.out" 2>"$tmp/curl.err" || code=$?
-    assert_equal "$expected" "$code" "curl $* exit status, the reference ($(cat "$tmp/curl.err"))"
-}
-
 url="https://localhost:$TLS_PORT/hello.txt"
 start_tinyproxy
-both 0 -x "http://127.0.0.1:$PROXY_PORT" --cacert "$ca/ca.pem" -w ' %{http_code} %{ssl_verify_result}' "$url"
+fetch_and_curl 0 -x "http://127.0.0.1:$PROXY_PORT" --cacert "$ca/ca.pem" -w ' %{http_code} %{ssl_verify_result}' "$url"
 assert_equal "hello through the tunnel
  200 0" "$(cat "$tmp/ours.out")"
 assert_equal "$(cat "$tmp/curl.out")" "$(cat "$tmp/ours.out")" "http-fetch and curl"
 assert_contains "$(cat "$tmp/tinyproxy.log")" "CONNECT localhost:$TLS_PORT HTTP/1."
 # The tunnel does not weaken the check: the name and the trust are still the origin's.
-both 60 -x "http://127.0.0.1:$PROXY_PORT" "$url"
-both 0 -x "http://127.0.0.1:$PROXY_PORT" -k "$url"
+fetch_and_curl 60 -x "http://127.0.0.1:$PROXY_PORT" "$url"
+fetch_and_curl 0 -x "http://127.0.0.1:$PROXY_PORT" -k "$url"
 # An origin that refuses the connection behind the proxy: tinyproxy answers the CONNECT with an error (56).
-both 56 -x "http://127.0.0.1:$PROXY_PORT" --cacert "$ca/ca.pem" "https://localhost:$(hc free-port)/hello.txt"
+fetch_and_curl 56 -x "http://127.0.0.1:$PROXY_PORT" --cacert "$ca/ca.pem" "https://localhost:$(hc free-port)/hello.txt"
 assert_contains "$(cat "$tmp/ours.err")" "CONNECT tunnel failed, response 5"
 # Plain http through the same proxy: an absolute-form request, no tunnel.
 start_server --root "$site" --quiet
-both 0 -x "http://127.0.0.1:$PROXY_PORT" "$BASE/hello.txt"
+fetch_and_curl 0 -x "http://127.0.0.1:$PROXY_PORT" "$BASE/hello.txt"
 assert_equal "hello through the tunnel" "$(cat "$tmp/ours.out")"
 
 # tinyproxy's BasicAuth: the CONNECT needs Proxy-Authorization (407 otherwise: 56, as curl).
 start_tinyproxy "BasicAuth pu pp"
-both 56 -x "http://127.0.0.1:$PROXY_PORT" --cacert "$ca/ca.pem" "$url"
+fetch_and_curl 56 -x "http://127.0.0.1:$PROXY_PORT" --cacert "$ca/ca.pem" "$url"
 assert_contains "$(cat "$tmp/ours.err")" "CONNECT tunnel failed, response 407"
-both 0 -x "http://pu:pp@127.0.0.1:$PROXY_PORT" --cacert "$ca/ca.pem" "$url"
+fetch_and_curl 0 -x "http://pu:pp@127.0.0.1:$PROXY_PORT" --cacert "$ca/ca.pem" "$url"
 assert_equal "hello through the tunnel" "$(cat "$tmp/ours.out")"
 echo "ok"
