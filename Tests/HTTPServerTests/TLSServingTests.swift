@@ -1,5 +1,5 @@
 import HTTPCore
-import HTTPServer
+@testable import HTTPServer
 import Sockets
 import System
 import TLS
@@ -56,6 +56,52 @@ struct TLSClient {
 @Suite(.serialized) struct TLSServingTests {
     static func configure(_ configuration: inout ServerConfiguration) {
         configuration.tls = ServerTLS(certificateChain: TestCA.path("server.pem"), key: TestCA.path("server.key"))
+    }
+
+    @Test func credentials_loadErrors_nameTheFlagAndFile() {
+        func message(_ certificate: String, _ key: String) -> String? {
+            do {
+                _ = try TLSCredentials(ServerTLS(certificateChain: certificate, key: key))
+                return nil
+            } catch {
+                return error.description
+            }
+        }
+        let missing = TestCA.path("missing.pem")
+        #expect(
+            message(missing, TestCA.path("server.key"))
+                == "cannot read --tls-cert '\(missing)': open: No such file or directory (errno 2)"
+        )
+        #expect(
+            message(TestCA.path("server.pem"), TestCA.path("client.key"))
+                == "--tls-key '\(TestCA.path("client.key"))': the private key does not match the certificate"
+        )
+        #expect(message(TestCA.path("server.key"), TestCA.path("server.key"))?.hasPrefix("--tls-cert '") == true)
+        #expect(message(TestCA.path("server.pem"), TestCA.path("server.key")) == nil)
+    }
+
+    /// SIGHUP: each new hangup count reloads once (whichever loop sees it first); a failed reload keeps the pair.
+    @Test func credentials_reloadOncePerGeneration_andKeepTheOldPairOnFailure() throws {
+        let tree = TemporaryTree()
+        let certificate = tree.path + "/cert.pem"
+        let key = tree.path + "/key.pem"
+        func install(_ name: String) throws {
+            try writeFile(certificate, readFileIfPresent(TestCA.path(name + ".pem")) ?? [])
+            try writeFile(key, readFileIfPresent(TestCA.path(name + ".key")) ?? [])
+        }
+        try install("server")
+        let credentials = try TLSCredentials(ServerTLS(certificateChain: certificate, key: key))
+        let first = credentials.context
+        #expect(!credentials.certificateHasExpired)
+        try install("expired")
+        #expect(try credentials.reload(generation: 1))
+        #expect(credentials.context !== first)
+        #expect(credentials.certificateHasExpired)
+        #expect(try !credentials.reload(generation: 1))  // Another loop, the same SIGHUP: nothing to do.
+        let second = credentials.context
+        try writeFile(key, Array("not a key".utf8))
+        #expect(throws: Server.StartError.self) { try credentials.reload(generation: 2) }
+        #expect(credentials.context === second)
     }
 
     @Test func accessLine_withTLS_endsWithTheVersion() {
