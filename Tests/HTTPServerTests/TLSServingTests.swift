@@ -1,10 +1,11 @@
 import HTTPCore
-@testable import HTTPServer
 import Sockets
 import System
 import TLS
 import TestSupport
 import Testing
+
+@testable import HTTPServer
 
 /// A blocking https client over a raw socket: the handshake, one request, then the reply read to its end.
 struct TLSClient {
