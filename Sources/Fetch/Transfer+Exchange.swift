@@ -163,7 +163,7 @@ extension Transfer {
             if options.includeHead || options.headOnly, !exchange.partialHead.isEmpty {
                 try writer.destination.write(exchange.partialHead)
             }
-            if verbose { for interim in exchange.interimHeads { Verbose.report(rawHead: interim) } }
+            if verbose { for interim in exchange.interimHeads { Verbose.report(rawHead: interim, interim: true) } }
             throw FetchError(error)
         }
         // Every head as received, the interim (1xx) ones first: what -i writes and -w's size_header counts.
@@ -173,7 +173,10 @@ extension Transfer {
             info.httpVersion = "0.9"
             info.statusCode = 200
         } else {
-            if verbose { Verbose.report(rawHead: rawHeads) }
+            if verbose {
+                for interim in exchange.interimHeads { Verbose.report(rawHead: interim, interim: true) }
+                Verbose.report(rawHead: exchange.rawHead)
+            }
             info.startTransfer = ContinuousClock.now - start
             info.statusCode = head.status.code
             info.httpVersion = "\(head.version.major).\(head.version.minor)"

@@ -25,9 +25,23 @@ enum Verbose {
         }
     }
 
-    /// Response heads as received, `< ` before each line.
-    static func report(rawHead: [UInt8]) {
-        OutputFile.standardError.write(prefixLines(rawHead, with: "< "))
+    /// Response heads as received, `< ` before each line: every byte as it came, line endings included (a
+    /// reason phrase in any encoding is not re-encoded), as curl writes them.
+    /// An interim (1xx) head goes without its empty last line, as curl shows it.
+    static func report(rawHead: [UInt8], interim: Bool = false) {
+        var rawHead = rawHead
+        if interim, rawHead.last == UInt8(ascii: "\n") {
+            rawHead.removeLast()
+            if rawHead.last == UInt8(ascii: "\r") { rawHead.removeLast() }
+        }
+        var output: [UInt8] = []
+        var atLineStart = true
+        for byte in rawHead {
+            if atLineStart { output += Array("< ".utf8) }
+            output.append(byte)
+            atLineStart = byte == UInt8(ascii: "\n")
+        }
+        try? OutputFile.standardError.writeAll(output)
     }
 
     /// A `* ` note of the client's own, such as what it does about a cut-short body.

@@ -43,3 +43,12 @@ length-conflict	-i	HTTP/1.0 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n
 space-before-colon	-i	HTTP/1.0 200 OK\r\nA : b\r\n\r\nhi	!8 HTTP/1.0 200 OK\r\n
 CASES
 DIFF_CLIENT_CASES="$tmp/cases" "$REPO_ROOT/scripts/diff-client"
+
+# -v shows the heads as curl does: each line's bytes and ending as received, an interim head without its empty line.
+start_fake_server canned-server --seconds 30 \
+    --reply 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Hints\nLink: x\n\nHTTP/1.0 200 \xc3\xa9t\xe9\r\nX-A: \xe9\nContent-Length: 2\r\n\r\nhi'
+curl -s --http1.0 -v "$FAKE_URL/" 2>&1 >/dev/null | grep -a '^<' >"$tmp/curl.v"
+"$HTTP_FETCH" -v "$FAKE_URL/" 2>&1 >/dev/null | grep -a '^<' >"$tmp/fetch.v"
+assert_equal_files "$tmp/curl.v" "$tmp/fetch.v"
+printf '< HTTP/1.1 100 Continue\r\n< HTTP/1.1 103 Hints\n< Link: x\n< HTTP/1.0 200 \xc3\xa9t\xe9\r\n< X-A: \xe9\n< Content-Length: 2\r\n< \r\n' >"$tmp/want.v"
+assert_equal_files "$tmp/want.v" "$tmp/fetch.v"
