@@ -12,6 +12,8 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/openat2.h>
 #include "CSystem.h"
 
 int csystem_accept4(int fd, int flags) {
@@ -119,4 +121,17 @@ int csystem_crypt(const char *phrase, const char *setting, char *output, size_t 
     }
     free(data);
     return status;
+}
+
+int csystem_openat2_beneath(int dirfd, const char *path, int flags) {
+#ifdef SYS_openat2
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (uint64_t)(unsigned)flags;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS;
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
 }

@@ -19,6 +19,9 @@ public struct StaticFileHandler: Sendable {
     public let serverName: String
     /// What is served beyond plain files, and the fields added to every answer (StaticFileHandler+Options.swift).
     public let options: Options
+
+    /// The root opened once: targets are opened below it with one `openat2` (``RootDirectory``).
+    var rootDirectory: RootDirectory
     /// gzip compression and its cache, shared by every copy of the handler; `nil` sends identity only.
     public var gzip: GzipCompressor? = GzipCompressor(options: GzipOptions())
 
@@ -40,6 +43,7 @@ public struct StaticFileHandler: Sendable {
             let status = try FileSystem.status(of: path)
             guard status.kind == .directory else { throw RootError(description: "root '\(root)' is not a folder") }
             self.realRoot = try FileSystem.realPath(path)
+            self.rootDirectory = try RootDirectory(path)
         } catch let error as SystemError {
             throw RootError(description: "root '\(root)': \(error.reason)")
         } catch let error as RootError {
@@ -109,6 +113,8 @@ public struct StaticFileHandler: Sendable {
         if isHidden(target.segments) { return makeErrorPlan(.notFound, now: now) }
         var path = root
         for segment in target.segments { path = path.appending(segment) }
+        if let plan = makePlanBeneath(target, path: path, request, now: now) { return plan }
+        // The full check: a symbolic link is involved (or openat2 is missing), so resolve it by path.
         let status: FileStatus
         do {
             status = try FileSystem.status(of: path)
@@ -146,6 +152,88 @@ public struct StaticFileHandler: Sendable {
         }
     }
 
+    /// The common case without `stat` or `realpath`: the target opened with one `openat2` below the root
+    /// descriptor (no symbolic link may be on the way, no component may leave the root), then one `fstat`.
+    /// `nil` when a link is involved or `openat2` is unavailable: the caller then takes the full check, which
+    /// lets links inside the root work and keeps links out of it (or to dotfiles) 404. Every answer is the one
+    /// the full check would give.
+    private func makePlanBeneath(
+        _ target: TargetPath,
+        path: FilePath,
+        _ request: HTTPRequest,
+        now: Int64
+    ) -> ResponsePlan? {
+        let file: OpenFile
+        switch rootDirectory.openBeneath(Self.relativePath(target.segments)) {
+        case .needsFullCheck:
+            return nil
+        case .failed(let error):
+            // EACCES: a folder on the way may not be searched, or the file not read. EMFILE, ENOMEM: 503.
+            if error.isPermissionDenied || error.isOutOfDescriptors || error.isOutOfMemory {
+                return makeOpenErrorPlan(error, now: now)
+            }
+            // ENOENT, ENOTDIR, ENAMETOOLONG: absent.
+            return makeSinglePageAppPlan(for: target, request, now: now) ?? makeErrorPlan(.notFound, now: now)
+        case .opened(let opened):
+            file = opened
+        }
+        let status: FileStatus
+        do {
+            status = try file.status()
+        } catch {
+            file.close()
+            return makeOpenErrorPlan(error, now: now)
+        }
+        switch status.kind {
+        case .regular:
+            return makeFilePlan(file, status: status, at: path, name: target.segments.last ?? [], request, now: now)
+        case .directory:
+            file.close()
+            guard target.hasTrailingSlash || target.segments.isEmpty else {
+                return makeRedirectPlan(to: target, now: now)
+            }
+            // The index names the same way, in order; a link on the way, or no index (a listing): the full check.
+            for name in options.indexNames where !isHidden(target.segments + [name]) {
+                switch rootDirectory.openBeneath(Self.relativePath(target.segments + [name])) {
+                case .needsFullCheck:
+                    return nil
+                case .failed(let error):
+                    if error.isPermissionDenied { return makeErrorPlan(.forbidden, now: now) }
+                    continue
+                case .opened(let index):
+                    guard let indexStatus = try? index.status(), indexStatus.kind == .regular else {
+                        index.close()
+                        continue
+                    }
+                    return makeFilePlan(
+                        index,
+                        status: indexStatus,
+                        at: path.appending(name),
+                        name: name,
+                        request,
+                        now: now
+                    )
+                }
+            }
+            return nil
+        default:
+            // FIFOs, sockets, devices: not files a static server should ever serve.
+            file.close()
+            return makeErrorPlan(.notFound, now: now)
+        }
+    }
+
+    /// `a/b/c` for the segments `a`, `b`, `c`; `.` for none (the root itself).
+    static func relativePath(_ segments: [[UInt8]]) -> [UInt8] {
+        guard !segments.isEmpty else { return [UInt8(ascii: ".")] }
+        var bytes: [UInt8] = []
+        for segment in segments {
+            if !bytes.isEmpty { bytes.append(UInt8(ascii: "/")) }
+            bytes.append(contentsOf: segment)
+        }
+        return bytes
+    }
+
     /// Whether a path with these segments is hidden: any segment starting with `.`, unless
     /// `--dotfiles`, except a first segment `.well-known` (RFC 8615 puts site metadata there).
     func isHidden(_ segments: [[UInt8]]) -> Bool {
@@ -179,6 +267,19 @@ public struct StaticFileHandler: Sendable {
             file.close()
             return makeErrorPlan(.notFound, now: now)
         }
+        return makeFilePlan(file, status: status, at: path, name: name, request, now: now)
+    }
+
+    /// The plan for a regular file already open, with its `fstat` status: the 200, its content coding, then
+    /// the conditional fields and `Range`.
+    private func makeFilePlan(
+        _ file: OpenFile,
+        status: FileStatus,
+        at path: FilePath,
+        name: [UInt8],
+        _ request: HTTPRequest,
+        now: Int64
+    ) -> ResponsePlan {
         let identity = makeFilePlan(file, status: status, name: name, request: request, now: now)
         // Content coding (StaticFileHandler+Gzip.swift): identity or the gzip variant, chosen before the
         // conditionals so that If-None-Match is compared with the tag of the variant that would be sent.

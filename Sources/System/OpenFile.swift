@@ -12,7 +12,7 @@ public final class OpenFile: @unchecked Sendable {
     /// (its `Content-Length`, `ETag`, `Last-Modified`). `nil` until ``status()`` was called once.
     public private(set) var firstStatus: FileStatus?
 
-    private init(descriptor: Int32) { self.descriptor = descriptor }
+    init(descriptor: Int32) { self.descriptor = descriptor }
 
     deinit {
         close()

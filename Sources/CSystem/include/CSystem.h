@@ -50,6 +50,12 @@ long csystem_sendfile(int out_fd, int in_fd, int64_t *offset, size_t count);
 /// MSG_MORE when `more` is non-zero (more data follows: do not push a partial frame yet).
 long csystem_send2(int fd, const void *first, size_t first_count, const void *second, size_t second_count, int more);
 
+/// openat2(2) (no glibc wrapper: syscall(SYS_openat2)) with `open_how.flags = flags` and
+/// `resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS`: `path` is resolved below `dirfd` only, and no component
+/// may be a symbolic link. Returns the descriptor, or -1 with errno set (ENOSYS before Linux 5.6, ELOOP for
+/// a symbolic link, EXDEV for an escape).
+int csystem_openat2_beneath(int dirfd, const char *path, int flags);
+
 /// The number of CPUs this process may run on (sched_getaffinity(2), CPU_COUNT), or -1 with errno set.
 int csystem_available_cpus(void);
 

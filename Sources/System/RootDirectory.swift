@@ -1,0 +1,80 @@
+import CSystem
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The folder a server serves, opened once, so files below it are opened relative to its descriptor with
+/// one `openat2(2)` each: the kernel confines the walk to the folder and refuses symbolic links, which
+/// makes `stat` and `realpath` unnecessary on the common path.
+public final class RootDirectory: Sendable {
+    private let descriptor: Int32
+    /// Cleared on the first ENOSYS (kernels before 5.6): every later lookup goes straight to the caller's
+    /// full check instead of asking again.
+    private let supported: Atomic<Bool>
+
+    /// What ``openBeneath(_:)`` found.
+    public enum Lookup {
+        /// The file, opened read-only, close-on-exec and non-blocking; the caller owns it.
+        case opened(OpenFile)
+        /// The path involves a symbolic link (`ELOOP`), leaves the folder (`EXDEV`), or `openat2` is
+        /// missing or switched off: the caller must decide with its own, path-based checks.
+        case needsFullCheck
+        /// The lookup failed for another reason: `ENOENT`, `ENOTDIR`, `EACCES`, `EMFILE`…
+        case failed(SystemError)
+    }
+
+    /// Opens `path` as the root (`O_DIRECTORY`, close-on-exec: a handle for the lookups below it).
+    ///
+    /// - Parameter useOpenat2: `false` makes every lookup ``Lookup/needsFullCheck``, as on a kernel
+    ///   without `openat2` (tests force the fallback with it; so does the environment variable
+    ///   `HTTP10_NO_OPENAT2`).
+    /// - Throws: ``SystemError`` when the folder cannot be opened.
+    ///
+    /// The corresponding C function is `open(2)`.
+    public init(_ path: FilePath, useOpenat2: Bool = true) throws(SystemError) {
+        descriptor = try retryingOnInterrupt("open") {
+            path.withCString { Glibc.open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        }
+        supported = Atomic(useOpenat2 && Environment.value("HTTP10_NO_OPENAT2") == nil)
+    }
+
+    deinit {
+        var descriptor = self.descriptor
+        closeOnce(&descriptor)
+    }
+
+    /// Whether lookups still use `openat2` (false after ENOSYS, or when switched off).
+    public var usesOpenat2: Bool { supported.load(ordering: .relaxed) }
+
+    /// Opens `relative` (no leading `/`; `.` for the folder itself) below the root with
+    /// `RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS`, read-only, close-on-exec and `O_NONBLOCK` (a FIFO does not
+    /// hang the open, as nginx opens files; the caller's `fstat` then refuses what is not a file).
+    ///
+    /// The corresponding C function is `openat2(2)`.
+    public func openBeneath(_ relative: [UInt8]) -> Lookup {
+        guard supported.load(ordering: .relaxed), !relative.contains(0) else { return .needsFullCheck }
+        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY
+        while true {
+            let fd = relative.withUnsafeBufferPointer { bytes in
+                withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { path in
+                    for index in 0..<bytes.count { path[index] = CChar(bitPattern: bytes[index]) }
+                    path[bytes.count] = 0
+                    return csystem_openat2_beneath(descriptor, path.baseAddress!, flags)
+                }
+            }
+            if fd >= 0 { return .opened(OpenFile(descriptor: fd)) }
+            let code = errno
+            switch code {
+            case EINTR: continue
+            // EPERM: a seccomp filter may refuse calls it does not know (containers); the full check answers.
+            case ELOOP, EXDEV, EPERM: return .needsFullCheck
+            case ENOSYS:
+                supported.store(false, ordering: .relaxed)
+                return .needsFullCheck
+            default: return .failed(SystemError(call: "openat2", errno: code))
+            }
+        }
+    }
+}
