@@ -186,6 +186,11 @@ public struct StaticFileHandler: Sendable {
         }
         switch status.kind {
         case .regular:
+            // A trailing slash names a folder, never a file (as in the full check below).
+            guard !target.hasTrailingSlash else {
+                file.close()
+                return makeErrorPlan(.notFound, now: now)
+            }
             return makeFilePlan(file, status: status, at: path, name: target.segments.last ?? [], request, now: now)
         case .directory:
             file.close()
