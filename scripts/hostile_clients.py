@@ -1504,6 +1504,45 @@ def cmd_hold_idle(args):
     return 0
 
 
+def cmd_paced_latency(args):
+    """Open-loop latency: starts one GET of --path every --interval-ms (each in its own thread, whether or not
+    the earlier ones are answered) and times each from its scheduled start to the end of its response, so a
+    stalled server shows in every request that falls in the stall (no coordinated omission). Prints
+    "p50=… p99=… max=… failures=N" in ms."""
+    import time
+    times = [None] * args.count
+    start = time.monotonic() + 0.01
+
+    def one(index):
+        scheduled = start + index * args.interval_ms / 1000.0
+        try:
+            with socket.create_connection((HOST, args.port), timeout=30) as sock:
+                sock.sendall(b"GET " + args.path.encode() + b" HTTP/1.0\r\n\r\n")
+                while sock.recv(65536):
+                    pass
+            times[index] = (time.monotonic() - scheduled) * 1000.0
+        except OSError:
+            pass
+
+    threads = []
+    for index in range(args.count):
+        delay = start + index * args.interval_ms / 1000.0 - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        thread = threading.Thread(target=one, args=(index,))
+        thread.start()
+        threads.append(thread)
+    for thread in threads:
+        thread.join()
+    done = sorted(t for t in times if t is not None)
+    if not done:
+        print("p50=- p99=- max=- failures=%d" % args.count)
+        return 1
+    pick = lambda q: done[min(len(done) - 1, int(q * len(done)))]
+    print("p50=%.2f p99=%.2f max=%.2f failures=%d" % (pick(0.50), pick(0.99), done[-1], args.count - len(done)))
+    return 0
+
+
 def cmd_free_port(args):
     """Prints a TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released)."""
     with socket.socket() as sock:
@@ -1617,6 +1656,7 @@ COMMANDS = {
     "mixed-requests": (cmd_mixed_requests, "--port:int --count=10000"),
     "hold-idle": (cmd_hold_idle, "--port:int --connections:int --ready --go --seconds=30.0 --count-closed=0.0"),
     "free-port": (cmd_free_port, ""),
+    "paced-latency": (cmd_paced_latency, "--port:int --path --count=500 --interval-ms=5.0"),
     "png-check": (cmd_png_check, "--file --width:int --height:int --min-bytes=5000"),
     "links": (cmd_links, "--base --html"),
     "url-path": (cmd_url_path, "--url"),
