@@ -250,7 +250,9 @@ final class Connection {
 
     /// The plan for a complete request: a 401 when authentication is on and refuses it, else the handler's.
     private func respond(to request: HTTPRequest) -> ResponsePlan {
-        if let auth = context.auth {
+        // A CORS preflight comes without credentials by design (Fetch standard): asking for them would fail
+        // every preflighted cross-origin request to a protected folder.
+        if let auth = context.auth, !context.handler.isCORSPreflight(request) {
             switch auth.decide(authorization: request.headers["Authorization"]) {
             case .allowed(let user):
                 self.user = user

@@ -85,6 +85,13 @@ public struct StaticFileHandler: Sendable {
         addConfiguredFields(to: makeErrorPlan(error.status, now: now))
     }
 
+    /// Whether `request` is a CORS preflight that this handler answers (`OPTIONS` with `--cors`). A browser never
+    /// sends credentials on one (Fetch standard, "CORS-preflight request"), so the engine answers it before any
+    /// password check: its `204` says nothing about the files, and the actual request is still checked.
+    public func isCORSPreflight(_ request: HTTPRequest) -> Bool {
+        request.method == .options && options.corsOrigin != nil
+    }
+
     /// The 401 for a request without valid credentials (RFC 9110 §15.5.2: with a `WWW-Authenticate`
     /// challenge). The same page whatever was wrong, so it tells nothing about which users exist.
     public func unauthorized(_ request: HTTPRequest, challenge: String, now: Int64) -> ResponsePlan {
@@ -97,7 +104,7 @@ public struct StaticFileHandler: Sendable {
     }
 
     private func makePlan(for request: HTTPRequest, now: Int64) -> ResponsePlan {
-        if request.method == .options && options.corsOrigin != nil { return makePreflightPlan(for: request, now: now) }
+        if isCORSPreflight(request) { return makePreflightPlan(for: request, now: now) }
         guard request.method == .get || request.method == .head else {
             var plan = makeErrorPlan(.notImplemented, now: now)
             // RFC 9110 §15.6.2: a 501 may list what the server does implement.

@@ -50,6 +50,18 @@ raw_reply 'GET /hello.txt HTTP/1.0\r\n\r\n'
 assert_contains "$REPLY" $'\r\nAccess-Control-Allow-Origin: https://app.example:8443\r\n'
 stop_server
 
+# With --auth too: the preflight is answered without credentials (browsers never send them on one, Fetch
+# standard), the actual request still needs them.
+start_server --root "$site" --quiet --cors --auth alice:secret
+raw_reply 'OPTIONS /hello.txt HTTP/1.0\r\nOrigin: http://elsewhere.example\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: range\r\n\r\n'
+assert_contains "$REPLY" $'HTTP/1.0 204 No Content\r\n' "a preflight to a protected server"
+assert_contains "$REPLY" $'\r\nAccess-Control-Allow-Headers: range\r\n'
+raw_reply 'GET /hello.txt HTTP/1.0\r\nOrigin: http://elsewhere.example\r\n\r\n'
+assert_contains "$REPLY" $'HTTP/1.0 401 Unauthorized\r\n' "the actual GET without credentials"
+assert_contains "$REPLY" $'\r\nAccess-Control-Allow-Origin: *\r\n'
+assert_equal "$(cat "$site/hello.txt")" "$(curl -s --http1.0 -u alice:secret "${BASE}hello.txt")" "the GET with credentials"
+stop_server
+
 # Without --cors: OPTIONS is not implemented, as before.
 start_server --root "$site" --quiet
 raw_reply 'OPTIONS /hello.txt HTTP/1.0\r\n\r\n'
