@@ -3,7 +3,7 @@
 # under load the log holds exactly one line per response, to a file and to a pipe.
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
-command -v ab >/dev/null || { echo "skipped: ab (apache2-utils) not installed"; exit 0; }
+command -v ab >/dev/null || { echo "skipped: ab (apache2-utils) not installed"; exit 77; }
 tmp="$(mktemp -d)"
 add_exit_trap "rm -rf '$tmp'"
 count_lines() { if [ -e "$1" ]; then wc -l <"$1" | tr -d ' '; else echo 0; fi; }
