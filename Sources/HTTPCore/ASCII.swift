@@ -27,6 +27,19 @@ enum ASCII {
         }
     }
 
+    /// Appends `value` in decimal (a `-` first when negative), as `String(value)` spells it.
+    static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var divisor: UInt64 = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+            magnitude %= divisor
+            divisor /= 10
+        }
+    }
+
     /// The value of a hexadecimal digit, or nil.
     static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
@@ -50,6 +63,15 @@ extension String {
             var scalars = String.UnicodeScalarView()
             for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
             self = String(scalars)
+        }
+    }
+
+    /// Appends ``latin1Bytes`` to `bytes` without making an array of them first.
+    public func appendLatin1Bytes(to bytes: inout [UInt8]) {
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            bytes.append(contentsOf: utf8)
+        } else {
+            for scalar in unicodeScalars { bytes.append(scalar.value < 256 ? UInt8(scalar.value) : UInt8(ascii: "?")) }
         }
     }
 

@@ -30,6 +30,14 @@ public struct EntityTag: Hashable, Sendable, CustomStringConvertible {
     /// `"opaque"` or `W/"opaque"`, as sent in `ETag`.
     public var description: String { (isWeak ? "W/" : "") + "\"" + opaque + "\"" }
 
+    /// Appends ``description`` to `bytes` in ISO-8859-1, as a head holds it, without building it first.
+    public func append(to bytes: inout [UInt8]) {
+        if isWeak { bytes.append(contentsOf: "W/".utf8) }
+        bytes.append(UInt8(ascii: "\""))
+        opaque.appendLatin1Bytes(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// Weak comparison (RFC 9110 §8.8.3.2): the opaque parts match, whatever the weakness.
     public func weaklyMatches(_ other: EntityTag) -> Bool { opaque == other.opaque }
 

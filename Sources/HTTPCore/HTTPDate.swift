@@ -20,13 +20,37 @@ public struct HTTPDate: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// Formats `seconds` since the epoch as an IMF-fixdate.
     public static func format(_ seconds: Int64) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        append(seconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the IMF-fixdate to `bytes`, as a response head is written: no `String` on the way.
+    public func append(to bytes: inout [UInt8]) { Self.append(secondsSinceEpoch, to: &bytes) }
+
+    static func append(_ seconds: Int64, to bytes: inout [UInt8]) {
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400
         let (year, month, day) = civil(fromDays: days)
-        let weekday = weekdays[Int(((days % 7) + 7) % 7)]
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(weekday), \(two(day)) \(months[Int(month) - 1]) \(year) "
-            + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
+        func two(_ value: Int64) {
+            if value < 10 { bytes.append(UInt8(ascii: "0")) }
+            ASCII.appendDecimal(value, to: &bytes)
+        }
+        bytes.append(contentsOf: weekdays[Int(((days % 7) + 7) % 7)].utf8)
+        bytes.append(contentsOf: ", ".utf8)
+        two(day)
+        bytes.append(ASCII.space)
+        bytes.append(contentsOf: months[Int(month) - 1].utf8)
+        bytes.append(ASCII.space)
+        ASCII.appendDecimal(year, to: &bytes)
+        bytes.append(ASCII.space)
+        two(secondOfDay / 3600)
+        bytes.append(ASCII.colon)
+        two(secondOfDay / 60 % 60)
+        bytes.append(ASCII.colon)
+        two(secondOfDay % 60)
+        bytes.append(contentsOf: " GMT".utf8)
     }
 
     /// Days since 1970-01-01 to (year, month, day), after Howard Hinnant's `civil_from_days`.

@@ -12,6 +12,12 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     /// The number of fields, duplicates included.
     public var count: Int { fields.count }
 
+    /// Makes room for `capacity` fields, so adding that many allocates once (a response head's fields, a
+    /// request's usual handful).
+    public mutating func reserveCapacity(_ capacity: Int) {
+        fields.reserveCapacity(capacity)
+    }
+
     /// Appends a field, keeping any existing field of the same name.
     public mutating func add(name: String, value: String) {
         fields.append((name, value))
@@ -36,6 +42,13 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     /// Every value of the fields named `name`, in order.
     public func values(for name: String) -> [String] {
         fields.filter { Self.equalNames($0.name, name) }.map(\.value)
+    }
+
+    /// The number of fields named `name`, counted without collecting their values.
+    public func count(named name: String) -> Int {
+        var count = 0
+        for field in fields where Self.equalNames(field.name, name) { count += 1 }
+        return count
     }
 
     /// Whether a field named `name` is present.

@@ -15,10 +15,23 @@ public struct HTTPResponseHead: Sendable, Equatable {
     /// The head as bytes: status line, one line per field, and the empty line, all ending in CRLF.
     public func serialized() -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(256)
-        bytes.append(contentsOf: "\(version) \(status.code) \(status.reasonPhrase)\r\n".utf8)
+        bytes.reserveCapacity(512)
+        appendStatusLine(to: &bytes)
         headers.serialize(into: &bytes)
         return bytes
+    }
+
+    /// Appends `HTTP/x.y CODE Reason` and its CRLF, byte by byte (no interpolated `String` on the way).
+    public func appendStatusLine(to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: "HTTP/".utf8)
+        ASCII.appendDecimal(Int64(version.major), to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        ASCII.appendDecimal(Int64(version.minor), to: &bytes)
+        bytes.append(ASCII.space)
+        ASCII.appendDecimal(Int64(status.code), to: &bytes)
+        bytes.append(ASCII.space)
+        bytes.append(contentsOf: status.reasonPhrase.utf8)
+        bytes.append(contentsOf: "\r\n".utf8)
     }
 }
 
@@ -43,12 +56,15 @@ extension HTTPRequest {
 extension HTTPHeaders {
     /// Appends one `Name: value` CRLF line per field, then the empty line that ends a head (RFC 9112 §2.1).
     func serialize(into bytes: inout [UInt8]) {
-        for (name, value) in self {
-            bytes.append(contentsOf: name.utf8)
-            bytes.append(contentsOf: ": ".utf8)
-            bytes.append(contentsOf: value.latin1Bytes)
-            bytes.append(contentsOf: "\r\n".utf8)
-        }
+        for (name, value) in self { Self.appendField(name: name, value: value, to: &bytes) }
+        bytes.append(contentsOf: "\r\n".utf8)
+    }
+
+    /// Appends the field's line as a head holds it: `Name: value` and CRLF, the value in ISO-8859-1.
+    public static func appendField(name: String, value: String, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(contentsOf: ": ".utf8)
+        value.appendLatin1Bytes(to: &bytes)
         bytes.append(contentsOf: "\r\n".utf8)
     }
 }

@@ -34,25 +34,61 @@ public struct TargetPath: Sendable, Equatable {
     ///
     /// - Throws: ``HTTPParseError`` with 400 for a malformed or NUL escape, or a path leaving the root.
     public init(target: String) throws(HTTPParseError) {
-        var raw = Substring(target)
-        let lower = target.lowercased()
-        // RFC 9112 §3.2.2: an absolute-form target; the host part is ignored, the file comes from our root.
-        for scheme in ["http://", "https://"] where lower.hasPrefix(scheme) {
-            raw = raw.dropFirst(scheme.count)
-            raw = raw.firstIndex(of: "/").map { raw[$0...] } ?? "/"
-        }
-        // RFC 3986 §3.4/3.5: the query and fragment are not part of the path.
-        if let hash = raw.firstIndex(of: "#") { raw = raw[..<hash] }
-        if let mark = raw.firstIndex(of: "?") {
-            query = String(raw[raw.index(after: mark)...])
-            raw = raw[..<mark]
+        // The target's ISO-8859-1 bytes: its UTF-8 storage itself when ASCII (nearly always), else a copy.
+        let parsed: Result<TargetPath, HTTPParseError>
+        if target.utf8.allSatisfy({ $0 < 0x80 }),
+            let ascii = target.utf8.withContiguousStorageIfAvailable({ bytes in
+                Result { () throws(HTTPParseError) in try Self.parse(bytes) }
+            })
+        {
+            parsed = ascii
         } else {
-            query = nil
+            parsed = target.latin1Bytes.withUnsafeBufferPointer { bytes in
+                Result { () throws(HTTPParseError) in try Self.parse(bytes) }
+            }
         }
-        let decoded = try Self.percentDecode(String(raw).latin1Bytes)
+        self = try parsed.get()
+    }
+
+    /// The absolute form's schemes, whose authority is skipped (compared without regard to case).
+    private static let schemes = [Array("http://".utf8), Array("https://".utf8)]
+
+    /// ``init(target:)`` over the target's bytes.
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> TargetPath {
+        var start = 0
+        var end = bytes.count
+        var rootOnly = false
+        // RFC 9112 §3.2.2: an absolute-form target; the host part is ignored, the file comes from our root.
+        for scheme in schemes
+        where bytes.count >= scheme.count && zip(bytes, scheme).allSatisfy({ ASCII.lowercased($0) == $1 }) {
+            if let slash = bytes[scheme.count...].firstIndex(of: ASCII.slash) {
+                start = slash
+            } else {
+                rootOnly = true  // `http://host`: the root, and nothing after the host counts.
+            }
+        }
+        var query: String?
+        if !rootOnly {
+            // RFC 3986 §3.4/3.5: the query and fragment are not part of the path.
+            if let hash = bytes[start..<end].firstIndex(of: UInt8(ascii: "#")) { end = hash }
+            if let mark = bytes[start..<end].firstIndex(of: UInt8(ascii: "?")) {
+                query = String(latin1: bytes[(mark + 1)..<end])
+                end = mark
+            }
+        }
+        let decoded = try rootOnly ? [ASCII.slash] : percentDecode(bytes[start..<end])
         guard decoded.first == ASCII.slash else { throw .badRequest("path does not start with /") }
         var stack: [[UInt8]] = []
-        for segment in decoded.split(separator: ASCII.slash, omittingEmptySubsequences: true) {
+        var last: ArraySlice<UInt8>?
+        var index = 0
+        while index < decoded.count {
+            // One segment: the bytes up to the next `/` (empty ones, from repeated slashes, are skipped).
+            var stop = index
+            while stop < decoded.count && decoded[stop] != ASCII.slash { stop += 1 }
+            defer { index = stop + 1 }
+            guard stop > index else { continue }
+            let segment = decoded[index..<stop]
+            last = segment
             if segment.elementsEqual([UInt8(ascii: ".")]) { continue }
             if segment.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
                 // RFC 3986 §5.2.4 would clamp `..` at the root; a file server refuses it instead.
@@ -62,16 +98,20 @@ public struct TargetPath: Sendable, Equatable {
             }
             stack.append(Array(segment))
         }
-        segments = stack
         // "/a/.." and "/a/." name a folder, as if written with a trailing slash.
-        let last = decoded.split(separator: ASCII.slash, omittingEmptySubsequences: true).last
-        hasTrailingSlash =
+        let hasTrailingSlash =
             decoded.last == ASCII.slash
             || last.map { $0.elementsEqual([0x2E]) || $0.elementsEqual([0x2E, 0x2E]) } ?? true
+        return TargetPath(segments: stack, hasTrailingSlash: hasTrailingSlash, query: query)
     }
 
     /// Decodes `%XX` escapes once. A `%` without two hex digits, or `%00`, is refused (400).
     public static func percentDecode(_ bytes: [UInt8]) throws(HTTPParseError) -> [UInt8] {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(HTTPParseError) in try percentDecode(buffer[...]) }
+    }
+
+    static func percentDecode(_ slice: Slice<UnsafeBufferPointer<UInt8>>) throws(HTTPParseError) -> [UInt8] {
+        let bytes = UnsafeBufferPointer(rebasing: slice)
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
         var index = 0

@@ -282,7 +282,7 @@ final class Connection {
     private func load(_ plan: ResponsePlan) {
         state = .sending
         status = plan.status.code
-        headBytes = plan.sendsHead ? plan.head.serialized() : []
+        headBytes = plan.sendsHead ? plan.serializedHead() : []
         switch plan.body {
         case .none: break
         case .bytes(let bytes): body = bytes

@@ -20,6 +20,13 @@ extension MIMETypes {
     /// audio, video, archives and anything already compressed, where gzip would only cost time.
     /// - Parameter contentType: a `Content-Type` value; parameters such as `charset` are ignored.
     public static func isCompressible(_ contentType: String) -> Bool {
+        // Nearly every answer is `text/…`: said without building the lowered essence.
+        let leading = contentType.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        if leading.count >= 5,
+            zip(leading, "text/".utf8).allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 })
+        {
+            return true
+        }
         let essence =
             contentType.split(separator: ";", maxSplits: 1).first.map {
                 $0.trimmingSpaces.lowercased()

@@ -32,7 +32,14 @@ extension MIMETypes {
     /// The extension of `name` in lower case, without its dot; `nil` for none (or a dotfile's only dot).
     static func lowercasedExtension(of name: [UInt8]) -> String? {
         guard let dot = name.lastIndex(of: UInt8(ascii: ".")), dot > name.startIndex else { return nil }
-        return String(decoding: name[(dot + 1)...].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        let ext = name[(dot + 1)...]
+        // Written in place: an extension of up to 15 bytes is a small string, with no allocation at all.
+        return String(unsafeUninitializedCapacity: ext.count) { buffer in
+            for (offset, byte) in ext.enumerated() {
+                buffer[offset] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            }
+            return ext.count
+        }
     }
 
     /// Parses a file in the format of `/etc/mime.types`: one `type/subtype ext1 ext2 ...` per line, `#` starts

@@ -115,6 +115,41 @@ public struct ResponsePlan: Sendable {
         return HTTPResponseHead(status: status, headers: headers)
     }
 
+    /// ``head`` serialized, the same bytes written straight from the plan: no ``HTTPHeaders`` copy, and the
+    /// validators' text never built as `String`s. What the engine sends.
+    public func serializedHead() -> [UInt8] {
+        // A 304's head is cut down field by field; rare enough to take the general path.
+        guard status != .notModified else { return head.serialized() }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        HTTPResponseHead(status: status).appendStatusLine(to: &bytes)
+        var placed = entityTag == nil && lastModified == nil
+        for (name, value) in fields {
+            if !placed && name == "Accept-Ranges" {
+                appendValidators(to: &bytes)
+                placed = true
+            }
+            HTTPHeaders.appendField(name: name, value: value, to: &bytes)
+        }
+        if !placed { appendValidators(to: &bytes) }
+        for (name, value) in addedFields { HTTPHeaders.appendField(name: name, value: value, to: &bytes) }
+        bytes.append(contentsOf: "\r\n".utf8)
+        return bytes
+    }
+
+    private func appendValidators(to bytes: inout [UInt8]) {
+        if let lastModified {
+            bytes.append(contentsOf: "Last-Modified: ".utf8)
+            lastModified.append(to: &bytes)
+            bytes.append(contentsOf: "\r\n".utf8)
+        }
+        if let entityTag {
+            bytes.append(contentsOf: "ETag: ".utf8)
+            entityTag.append(to: &bytes)
+            bytes.append(contentsOf: "\r\n".utf8)
+        }
+    }
+
     private func addValidators(to headers: inout HTTPHeaders) {
         if let lastModified { headers.add(name: "Last-Modified", value: lastModified.description) }
         if let entityTag { headers.add(name: "ETag", value: entityTag.description) }

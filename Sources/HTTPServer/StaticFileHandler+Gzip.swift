@@ -109,9 +109,16 @@ extension StaticFileHandler {
 
     /// Names of files that are already compressed data: serving them with a coding would double it.
     static func isAlreadyEncoded(_ name: [UInt8]) -> Bool {
-        let lower = name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        return [".gz", ".svgz", ".tgz", ".br", ".zst"].contains { lower.hasSuffix(Array($0.utf8)) }
+        encodedSuffixes.contains { suffix in
+            name.count >= suffix.count
+                && zip(name[(name.count - suffix.count)...], suffix).allSatisfy { byte, lower in
+                    (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == lower
+                }
+        }
     }
+
+    /// The name endings of compressed data, in lower case; made once (the check runs on every request).
+    static let encodedSuffixes = [".gz", ".svgz", ".tgz", ".br", ".zst"].map { Array($0.utf8) }
 }
 
 extension HTTPHeaders {
@@ -126,11 +133,5 @@ extension HTTPHeaders {
         }
         if !replaced { result.add(name: name, value: value) }
         self = result
-    }
-}
-
-extension Array where Element == UInt8 {
-    fileprivate func hasSuffix(_ suffix: [UInt8]) -> Bool {
-        count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix
     }
 }

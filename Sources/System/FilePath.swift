@@ -24,6 +24,19 @@ public struct FilePath: Hashable, Sendable, CustomStringConvertible {
         return FilePath(bytes: result)
     }
 
+    /// The path with each of `components` appended after a single `/`, built in one allocation.
+    public func appending(segments components: [[UInt8]]) -> FilePath {
+        guard !components.isEmpty else { return self }
+        var result: [UInt8] = []
+        result.reserveCapacity(components.reduce(bytes.count) { $0 + $1.count + 1 })
+        result.append(contentsOf: bytes)
+        for component in components {
+            if result.last != UInt8(ascii: "/") { result.append(UInt8(ascii: "/")) }
+            result.append(contentsOf: component.drop { $0 == UInt8(ascii: "/") })
+        }
+        return FilePath(bytes: result)
+    }
+
     /// The path for display; bytes that are not UTF-8 show as U+FFFD.
     public var description: String { String(decoding: bytes, as: UTF8.self) }
 

@@ -40,6 +40,50 @@ import Testing
         _ = tree
     }
 
+    /// No fields added; `--header` (one value not ASCII), CORS and `--max-age`; `no-cache`.
+    static let optionSets: [StaticFileHandler.Options] = {
+        var added = StaticFileHandler.Options()
+        added.extraFields = ["X-Frame-Options": "DENY", "X-Text": "caf\u{E9}"]
+        added.corsOrigin = "*"
+        added.caching = .maxAge(60)
+        var noCache = StaticFileHandler.Options()
+        noCache.caching = .noCache
+        return [StaticFileHandler.Options(), added, noCache]
+    }()
+
+    /// What the engine sends (``ResponsePlan/serializedHead()``, written straight from the plan) is byte for
+    /// byte the head ``ResponsePlan/head`` describes, for every kind of answer and every option that adds fields.
+    @Test(arguments: optionSets)
+    func serializedHead_isTheHeadsBytes_forEveryKindOfAnswer(options: StaticFileHandler.Options) throws {
+        let (tree, handler) = try makeSite(options: options)
+        tree.file("long.txt", String(repeating: "gzip me ", count: 100), mtime: fixtureMTime)
+        tree.file("future.txt", "later", mtime: (Int(testNow) + 3600, 0))
+        let tag = "\"24-65920080.1dcd6500\""
+        let requests: [HTTPRequest] = [
+            request("/hello.txt"), request("/hello.txt", .head), request("/hello.txt", version: nil),
+            request("/hello.txt", version: .http1_1), request("/long.txt", .get, ["Accept-Encoding": "gzip"]),
+            request("/long.txt", .head, ["Accept-Encoding": "gzip, br"]), request("/future.txt"),
+            request("/hello.txt", .get, ["If-None-Match": tag]),
+            request("/hello.txt", .get, ["If-Modified-Since": fixtureLastModified]),
+            request("/hello.txt", .get, ["If-Match": "\"other\""]),
+            request("/hello.txt", .get, ["Range": "bytes=1-2"]),
+            request("/hello.txt", .get, ["Range": "bytes=1-2,4-5"]),
+            request("/hello.txt", .get, ["Range": "bytes=99-"]),
+            request("/hello.txt", .get, ["Range": "bytes=1-2", "If-Range": tag]), request("/sub"), request("/sub/"),
+            request("/index-folder/"), request("/missing"), request("/.env"), request("/../x"),
+            request("/hello.txt", .post), request("/hello.txt", .options),
+            request("/hello.txt", .options, ["Access-Control-Request-Headers": "x-a, x-b"]),
+        ]
+        for request in requests {
+            let plan = handler.respond(to: request, now: testNow)
+            _ = try bodyBytes(plan)
+            #expect(plan.serializedHead() == plan.head.serialized(), "\(request.requestLine)")
+        }
+        let error = handler.respond(to: HTTPParseError(.requestTimeout, "late"), now: testNow)
+        #expect(error.serializedHead() == error.head.serialized())
+        _ = tree
+    }
+
     @Test func filePlan_carriesTypedValidators_notFields() throws {
         let (tree, handler) = try makeSite()
         let plan = handler.respond(to: request("/hello.txt"), now: testNow)
