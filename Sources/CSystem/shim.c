@@ -59,6 +59,20 @@ int csystem_eventfd_signal(int fd) {
     return (int)write(fd, &one, sizeof one);
 }
 
+int csystem_eventfd_consume(int fd) {
+    uint64_t count;
+    return (int)read(fd, &count, sizeof count);
+}
+
+int csystem_lower_thread_priority(int increment) {
+    // On Linux setpriority(PRIO_PROCESS, tid) applies to that one thread (setpriority(2) BUGS).
+    pid_t tid = (pid_t)syscall(SYS_gettid);
+    errno = 0;
+    int now = getpriority(PRIO_PROCESS, (id_t)tid);
+    if (now == -1 && errno != 0) return -1;
+    return setpriority(PRIO_PROCESS, (id_t)tid, now + increment);
+}
+
 long csystem_sendfile(int out_fd, int in_fd, int64_t *offset, size_t count) {
     off_t position = (off_t)*offset;
     ssize_t sent = sendfile(out_fd, in_fd, &position, count);

@@ -7,8 +7,11 @@ import TLS
 /// its transitions. The ``EventLoop`` tells it what happened (readable, writable, deadline passed) and
 /// does what the returned ``Action`` says: watch the socket for something, or close it.
 ///
-/// reading head → sending (head, then body) → lingering close → closed. Every step is
-/// non-blocking; EAGAIN parks the connection until epoll says it is ready again.
+/// reading head → (preparing) → sending (head, then body) → lingering close → closed. Every step is
+/// non-blocking; EAGAIN parks the connection until epoll says it is ready again. Work that may take long runs on
+/// the ``BackgroundPool``, never here: while a listing is made the connection is "preparing", and while a gzip
+/// body it sends is still being made (``GzipFlight``) it waits for the next chunk; either way it is out of the
+/// epoll set (``Action/park``) until the pool posts its token to the loop's ``LoopMailbox``.
 ///
 /// Over TLS the states are the same: a ``TLSChannel`` moves the bytes (the handshake runs inside
 /// "reading head", under the same deadline), and file bodies are read with `pread` and encrypted instead
@@ -17,6 +20,8 @@ final class Connection {
     enum State {
         /// Receiving the request head; watched for readable.
         case readingHead
+        /// The plan is being made on the pool (a listing); parked.
+        case preparing
         /// Sending the status line, headers and body; watched for writable only, so a client that
         /// half-closed (an EOF that stays readable) neither stops the response nor spins the loop.
         case sending
@@ -30,6 +35,8 @@ final class Connection {
         case wait(Epoll.Events)
         /// Close it: the connection has logged what it had to (``close()``).
         case close
+        /// Watch nothing: the connection waits for background work, which wakes it through the loop's mailbox.
+        case park
     }
 
     /// What the connections of one loop share: the handler, the rules, the log, one receive buffer.
@@ -45,6 +52,10 @@ final class Connection {
         let accessBuffer: AccessLogBuffer?
         /// The certificate and key, when the server speaks https.
         let tls: TLSCredentials?
+        /// Where slow work runs: listings, gzip cache misses.
+        let pool: BackgroundPool
+        /// Where that work tells this loop it is done.
+        let mailbox: LoopMailbox
         /// One receive buffer for the whole loop: most heads are parsed straight out of it.
         var scratch = [UInt8](repeating: 0, count: 16384)
         /// One buffer for the loop's TLS file bodies: `pread` into it, then encrypt (allocated on first use).
@@ -55,8 +66,12 @@ final class Connection {
             configuration: ServerConfiguration,
             log: ServerLog,
             accessBuffer: AccessLogBuffer? = nil,
-            tls: TLSCredentials? = nil
+            tls: TLSCredentials? = nil,
+            pool: BackgroundPool,
+            mailbox: LoopMailbox
         ) {
+            self.pool = pool
+            self.mailbox = mailbox
             self.accessBuffer = accessBuffer
             self.handler = handler
             self.tls = tls
@@ -111,6 +126,11 @@ final class Connection {
     private var fileEnd: Int64 = 0
     /// The parts of a multipart body still to send after the current one (literal bytes or file slices).
     private var parts: ArraySlice<ResponsePlan.Part> = []
+    /// The gzip body being made as it is sent, and the index of its next chunk; `body` holds the current one.
+    private var stream: GzipFlight?
+    private var streamIndex = 0
+    /// The plan being made on the pool while ``State/preparing``.
+    private var pending: PendingPlan?
     /// Body bytes that really went out: what the access log reports.
     private var bodySent: Int64 = 0
     private var logged = false
@@ -135,8 +155,24 @@ final class Connection {
     func onReadable(now: Int64) -> Action {
         switch state {
         case .readingHead: return readHead(now: now)
+        case .preparing: return .park  // Parked: a stale event from before.
         case .sending: return send(now: now)
         case .lingering: return drain()
+        }
+    }
+
+    /// Background work posted this connection's token: its plan is made, or the gzip body it follows has grown.
+    /// `nil` when it waits for neither (the token reached another connection, or the news is already taken).
+    func onWake(now: Int64) -> Action? {
+        switch state {
+        case .preparing:
+            guard let plan = pending?.take() else { return nil }
+            pending = nil
+            return start(plan, now: now)
+        case .sending where stream != nil:
+            return send(now: now)
+        default:
+            return nil
         }
     }
 
@@ -155,7 +191,16 @@ final class Connection {
             mayHaveUnreadInput = true
             let error = HTTPParseError(.requestTimeout, "request head not received in time")
             return start(context.handler.respond(to: error, now: WallClock.secondsSinceEpoch()), now: now)
+        case .preparing:
+            // Waiting for our own work, not for the client.
+            deadline = now + context.timeoutMilliseconds
+            return .park
         case .sending:
+            // Following a gzip body that is still being made: the wait is ours, not the client's.
+            if registered == nil, let stream, !stream.hasEnded {
+                deadline = now + context.timeoutMilliseconds
+                return .park
+            }
             // The client stopped reading for a whole timeout: give up on it.
             record()
             return .close
@@ -169,6 +214,8 @@ final class Connection {
         if state == .sending { record() }
         file?.close()
         file = nil
+        stream = nil
+        pending = nil
         socket.close()  // close(2) also takes the descriptor out of the epoll set (epoll(7)).
     }
 
@@ -271,12 +318,30 @@ final class Connection {
 
     /// Takes over `plan` (the head unless HTTP/0.9, and where the body comes from) and starts sending.
     private func start(_ plan: ResponsePlan, now: Int64) -> Action {
+        if case .later(let later) = plan.body { return prepare(later, now: now) }
         load(plan)
         deadline = now + context.timeoutMilliseconds
         // Corked, the tail of a file body waits in our send queue until the close (tcp(7) TCP_CORK), so a
         // reset after a failed identity check (send) still keeps a fast client from reading a whole body.
         if file != nil { try? socket.setCork(true) }
         return send(now: now)
+    }
+
+    /// Has the pool make the plan, parked meanwhile.
+    private func prepare(_ later: ResponsePlan.LaterPlan, now: Int64) -> Action {
+        let pool = context.pool
+        let mailbox = context.mailbox
+        let pending = PendingPlan()
+        self.pending = pending
+        state = .preparing
+        deadline = now + context.timeoutMilliseconds
+        let token = self.token
+        pool.submit {
+            pending.fulfil(later.make())
+            mailbox.post(token)
+            return false
+        }
+        return .park
     }
 
     private func load(_ plan: ResponsePlan) {
@@ -301,6 +366,13 @@ final class Connection {
             file = openFile
             parts = list[...]
             _ = loadNextPart()
+        case .gzip(let openFile, let fileStatus):
+            // Only a handler with a compressor plans a gzip body.
+            guard let gzip = context.handler.gzip else { preconditionFailure("a gzip body without a compressor") }
+            stream = gzip.stream(of: openFile, status: fileStatus, pool: context.pool)
+            streamIndex = 0
+        case .later:
+            preconditionFailure("a later plan is made before it is loaded")
         }
     }
 
@@ -386,6 +458,12 @@ final class Connection {
                     bodySent += Int64(count)
                 } else if loadNextPart() {
                     continue
+                } else if let stream {
+                    switch nextChunk(of: stream) {
+                    case .chunk, .end: continue
+                    case .wait: return .park
+                    case .failed: return resetForChangedFile()
+                    }
                 } else {
                     // The whole body is queued, its corked tail not yet on the wire: one last fstat(2) tells
                     // whether every byte came from the version the head promised.
@@ -450,6 +528,18 @@ final class Connection {
                 }
                 if bodyOffset == body.count && (file == nil || fileOffset >= fileEnd) {
                     if loadNextPart() { continue }
+                    if let stream {
+                        switch nextChunk(of: stream) {
+                        case .chunk, .end:
+                            continue
+                        case .wait:
+                            // What is queued (the head, the last chunk) goes out before the wait.
+                            if case .blocked = try tls.flush(to: socket) { return .wait(.writable) }
+                            return .park
+                        case .failed:
+                            return resetForChangedFile()
+                        }
+                    }
                     if file != nil && fileChanged() { return resetForChangedFile() }
                     // Queued behind the body's last records: a small response leaves in one send.
                     tls.close()
@@ -461,6 +551,24 @@ final class Connection {
             record()
             return .close
         }
+    }
+
+    /// Makes the next chunk of the gzip body the one being sent (`.chunk`), or says why there is none: `.end`
+    /// when the body is complete (then there is no stream any more), `.wait` (the flight posts our token when
+    /// it grows), `.failed`.
+    private func nextChunk(of stream: GzipFlight) -> GzipFlight.Progress {
+        let progress = stream.read(at: streamIndex, waking: context.mailbox, token: token)
+        switch progress {
+        case .chunk(let bytes):
+            body = bytes
+            bodyOffset = 0
+            streamIndex += 1
+        case .end:
+            self.stream = nil
+        case .wait, .failed:
+            break
+        }
+        return progress
     }
 
     /// Counts `count` bytes taken by a gathered send of the head's rest and then the body's rest.
@@ -513,6 +621,7 @@ final class Connection {
         headSent = 0
         bodyOffset = 0
         parts = []
+        stream = nil
     }
 
     // MARK: Lingering close

@@ -27,10 +27,13 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         let tls: TLSCredentials?
         /// How long in-flight responses may take to finish after a stop.
         let gracePeriodMilliseconds: Int64
+        /// The server's threads for slow work (listings, gzip cache misses).
+        let pool: BackgroundPool
     }
 
     private static let listenerToken = UInt64.max
     private static let notifierToken = UInt64.max - 1
+    private static let mailboxToken = UInt64.max - 2
     /// How often deadlines are checked while connections are open.
     static let sweepMilliseconds: Int64 = 250
     /// How long to wait before accepting again after EMFILE/ENFILE.
@@ -40,6 +43,8 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
     private let shared: SharedListener
     private let connectionContext: Connection.Context
     private let epoll: Epoll
+    /// Where the pool's work tells this loop which connections to look at again.
+    private let mailbox: LoopMailbox
     private let stopOnSignals: Bool
     /// Connections by the token they are registered with in the epoll set.
     private var connections = TokenTable<Connection>()
@@ -60,17 +65,22 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         self.shared = shared
         let accessBuffer = context.buffersAccessLog ? AccessLogBuffer(log: context.accessLog) : nil
         self.accessBuffer = accessBuffer
+        let mailbox = try LoopMailbox()
+        self.mailbox = mailbox
         self.connectionContext = Connection.Context(
             handler: context.handler,
             configuration: context.configuration,
             log: context.log,
             accessBuffer: accessBuffer,
-            tls: context.tls
+            tls: context.tls,
+            pool: context.pool,
+            mailbox: mailbox
         )
         self.epoll = try Epoll()
         self.stopOnSignals = stopOnSignals
         self.now = MonotonicClock.milliseconds()
         try epoll.add(shared.notifier, token: Self.notifierToken)
+        try epoll.add(mailbox.notifier, token: Self.mailboxToken)
         resumeListening()
     }
 
@@ -100,6 +110,7 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         for connection in connections { if let connection { close(connection) } }
         // On exit every line waiting is written, those of the responses just cut short included.
         accessBuffer?.flush()
+        // The mailbox's eventfd closes when the last job or flight that may post to it lets it go.
         epoll.close()
     }
 
@@ -139,6 +150,11 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         switch event.token {
         case Self.listenerToken: acceptConnections()
         case Self.notifierToken: break  // Only wakes the loop; the top of `run` looks at the flags.
+        case Self.mailboxToken:
+            for token in mailbox.take() {
+                guard let connection = connections[token], let action = connection.onWake(now: now) else { continue }
+                apply(action, to: connection)
+            }
         default:
             // A stale event for a connection closed earlier in this batch matches no token any more.
             guard let connection = connections[event.token] else { return }
@@ -218,9 +234,21 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
 
     /// Registers or re-registers the connection for what it waits for next, or closes it.
     private func apply(_ action: Connection.Action, to connection: Connection) {
-        guard case .wait(let wanted) = action else {
+        let wanted: Epoll.Events
+        switch action {
+        case .close:
             close(connection)
             return
+        case .park:
+            // Out of the epoll set until the mailbox wakes it: a level-triggered error or hang-up on a socket
+            // nobody reads would otherwise be reported on every wait.
+            if connection.registered != nil {
+                try? epoll.remove(connection.socket)
+                connection.registered = nil
+            }
+            return
+        case .wait(let events):
+            wanted = events
         }
         guard connection.registered != wanted else { return }
         do {

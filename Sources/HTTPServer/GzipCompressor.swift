@@ -11,6 +11,10 @@ public final class GzipCompressor: Sendable {
     public let options: GzipOptions
     /// The compressed bodies.
     public let cache: GzipCache
+    /// The compressions under way, by file version: what a request that misses the cache follows.
+    private let flights = Locked<[FileVersion: GzipFlight]>([:])
+    /// How many compressions ``stream(of:status:pool:)`` started, for the tests of single flight.
+    private let started = Locked(0)
 
     /// Creates a compressor with an empty cache of `options.cacheBytes`.
     public init(options: GzipOptions) {
@@ -18,6 +22,77 @@ public final class GzipCompressor: Sendable {
         self.options = options
         self.cache = GzipCache(capacity: options.cacheBytes)
     }
+
+    /// What the cache says of a file version, without compressing anything.
+    enum Lookup: Equatable {
+        /// Send identity: too short, larger than the cache could hold, or known not to shrink.
+        case identity
+        /// The gzip body, from the cache.
+        case compressed([UInt8])
+        /// Not known yet: the body is made as it is sent (``stream(of:status:pool:)``).
+        case miss
+    }
+
+    /// The cached answer for the version `status` describes.
+    func lookup(_ status: FileStatus) -> Lookup {
+        guard status.size >= options.minimumSize, status.size <= Int64(cache.capacity) else { return .identity }
+        switch cache.entry(for: FileVersion(status)) {
+        case .compressed(let bytes)?: return .compressed(bytes)
+        case .incompressible?: return .identity
+        case nil: return .miss
+        }
+    }
+
+    /// The gzip body of `file` (whose status when opened is `status`) as a flight to follow: the one under way
+    /// for this version if there is one (`file` is then closed), the cached body, or a new compression started
+    /// on `pool`, which takes over `file`.
+    func stream(of file: OpenFile, status: FileStatus, pool: BackgroundPool) -> GzipFlight {
+        let key = FileVersion(status)
+        let (flight, isNew) = flights.withLock { table -> (GzipFlight, Bool) in
+            if let running = table[key] { return (running, false) }
+            // Under the flights lock: a flight that completes inserts into the cache before it leaves the table,
+            // so a request sees one or the other, and never starts a second compression of the same version.
+            if case .compressed(let bytes)? = cache.entry(for: key) {
+                return (GzipFlight(version: key, complete: bytes), false)
+            }
+            let flight = GzipFlight(version: key)
+            table[key] = flight
+            return (flight, true)
+        }
+        guard isNew else {
+            file.close()
+            return flight
+        }
+        started.withLock { $0 += 1 }
+        let producer = GzipProducer(flight: flight, file: file, status: status, compressor: self)
+        pool.submit { producer.step() }
+        return flight
+    }
+
+    /// A flight's last chunk is in: remember the body (or that it did not shrink), then let the readers finish.
+    func complete(_ flight: GzipFlight, originalSize: Int64) {
+        if Int64(flight.count) < originalSize {
+            cache.insert(.compressed(flight.joined()), for: flight.version)
+        } else {
+            // Its readers already have the gzip head, so they get the gzip body; later requests get identity.
+            cache.insert(.incompressible, for: flight.version)
+        }
+        flights.withLock { if $0[flight.version] === flight { $0[flight.version] = nil } }
+        flight.end(complete: true)
+    }
+
+    /// A flight failed (the file changed or could not be read): forget it, so the next request starts afresh
+    /// from the new version, and tell its readers.
+    func abandon(_ flight: GzipFlight) {
+        flights.withLock { if $0[flight.version] === flight { $0[flight.version] = nil } }
+        flight.end(complete: false)
+    }
+
+    /// The number of compressions under way.
+    var flightCount: Int { flights.withLock { $0.count } }
+
+    /// The number of compressions started for streamed bodies since the compressor was made.
+    var streamsStarted: Int { started.withLock { $0 } }
 
     /// The gzip body for `file`, whose current status is `status`, from the cache or compressed now.
     ///

@@ -20,6 +20,24 @@ public struct ResponsePlan: Sendable {
         /// A `multipart/byteranges` body (RFC 9110 §14.6) over an open file: literal bytes (the boundaries
         /// and part heads) and slices of the file, sent in order; the slices go out with `sendfile` too.
         case parts(OpenFile, [Part])
+        /// The gzip coding of an open file whose status when opened is the `FileStatus`, made as it is sent (a
+        /// cache miss): no `Content-Length` in the head, so the close ends the body (RFC 1945 §7.2.2, RFC 9112
+        /// §6.3), as nginx sends gzip. The engine compresses it off the event loop (``GzipFlight``).
+        case gzip(OpenFile, FileStatus)
+        /// The whole plan is made later, off the event loop (a folder listing): the status and fields of a plan
+        /// with this body mean nothing; the engine runs ``LaterPlan/make`` on a background thread and sends its result.
+        case later(LaterPlan)
+    }
+
+    /// The work that makes a plan whose body is ``Body/later(_:)``.
+    public struct LaterPlan: Sendable {
+        /// Makes the plan: file-system work that may take long (reading a large folder).
+        public let make: @Sendable () -> ResponsePlan
+    }
+
+    /// A plan that ``LaterPlan/make`` makes when it runs.
+    static func later(_ make: @escaping @Sendable () -> ResponsePlan) -> ResponsePlan {
+        ResponsePlan(status: .ok, fields: HTTPHeaders(), body: .later(LaterPlan(make: make)))
     }
 
     /// One piece of a ``Body/parts(_:_:)`` body.
@@ -155,10 +173,10 @@ public struct ResponsePlan: Sendable {
         if let entityTag { headers.add(name: "ETag", value: entityTag.description) }
     }
 
-    /// The number of body bytes the plan sends.
+    /// The number of body bytes the plan sends; 0 for a body whose length is not known before it is made.
     public var bodyLength: Int64 {
         switch body {
-        case .none: return 0
+        case .none, .gzip, .later: return 0
         case .bytes(let bytes): return Int64(bytes.count)
         case .file(_, _, let length): return length
         case .parts(_, let parts): return parts.reduce(0) { $0 + $1.length }
@@ -168,8 +186,8 @@ public struct ResponsePlan: Sendable {
     /// The open file the body reads, if any.
     public var file: OpenFile? {
         switch body {
-        case .file(let file, _, _), .parts(let file, _): return file
-        case .none, .bytes: return nil
+        case .file(let file, _, _), .parts(let file, _), .gzip(let file, _): return file
+        case .none, .bytes, .later: return nil
         }
     }
 }

@@ -101,6 +101,8 @@ public final class Server: Sendable {
             if configuration.chroot { handler = try Self.changeRoot(handler, configuration: configuration) }
             try Self.dropPrivileges(to: account, root: configuration.chroot ? "/" : configuration.root)
         }
+        // The loops leave slow work (listings, gzip cache misses) to the pool that run() starts.
+        handler.defersSlowWork = true
         self.handler = handler
     }
 
@@ -188,6 +190,9 @@ public final class Server: Sendable {
         defer { shared.closeListener() }
         let count = max(1, configuration.workers)
         var loops: [EventLoop] = []
+        // One background thread per processor the process may use: compression is CPU work.
+        let pool = try BackgroundPool(threads: Threads.processorCount)
+        defer { pool.stop() }
         do {
             let context = EventLoop.Context(
                 configuration: configuration,
@@ -196,7 +201,8 @@ public final class Server: Sendable {
                 accessLog: accessLog,
                 buffersAccessLog: buffersAccessLog,
                 tls: tls,
-                gracePeriodMilliseconds: gracePeriodMilliseconds
+                gracePeriodMilliseconds: gracePeriodMilliseconds,
+                pool: pool
             )
             for _ in 0..<count {
                 loops.append(try EventLoop(context: context, shared: shared, stopOnSignals: stopOnSignals))

@@ -89,7 +89,7 @@ extension StaticFileHandler {
             switch plan.body {
             case .file(let file, let start, _): partial.body = .file(file, offset: start + offset, length: count)
             case .bytes(let bytes): partial.body = .bytes(Array(bytes[Int(offset)..<Int(offset + count)]))
-            case .none, .parts: return plan
+            case .none, .parts, .gzip, .later: return plan
             }
             return partial
         case .multipart(let spans):
@@ -134,7 +134,7 @@ extension StaticFileHandler {
                     }
                 }
             )
-        case .none, .parts:
+        case .none, .parts, .gzip, .later:
             return plan
         }
         multipart.fields.replaceOrAdd(name: "Content-Length", value: String(multipart.bodyLength))

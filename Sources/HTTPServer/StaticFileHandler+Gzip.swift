@@ -64,7 +64,25 @@ extension StaticFileHandler {
                 file.close()
                 return precompressed
             }
-            guard coding.token == "gzip", let body = gzip.body(of: file, status: status) else { continue }
+            guard coding.token == "gzip" else { continue }
+            if defersSlowWork {
+                switch gzip.lookup(status) {
+                case .identity:
+                    continue
+                case .compressed(let body):
+                    file.close()
+                    plan.body = .bytes(body)
+                    setCodingFields(&plan, coding: "gzip", length: Int64(body.count), tagSuffix: "-gz")
+                case .miss:
+                    // Compressed as it is sent, off the loop; its length is known only at the end, so the close
+                    // ends the body (RFC 1945 §7.2.2), as nginx does for every gzip response. The tag is the
+                    // variant's already: it depends on the file version only.
+                    plan.body = .gzip(file, status)
+                    setCodingFields(&plan, coding: "gzip", length: nil, tagSuffix: "-gz")
+                }
+                return plan
+            }
+            guard let body = gzip.body(of: file, status: status) else { continue }
             file.close()
             plan.body = .bytes(body)
             setCodingFields(&plan, coding: "gzip", length: Int64(body.count), tagSuffix: "-gz")
@@ -99,11 +117,16 @@ extension StaticFileHandler {
         return plan
     }
 
-    /// Turns an identity head into a coded variant's: coding, length, and a tag of its own.
-    private func setCodingFields(_ plan: inout ResponsePlan, coding: String, length: Int64, tagSuffix: String) {
+    /// Turns an identity head into a coded variant's: coding, length (none when the close ends the body), and a
+    /// tag of its own.
+    private func setCodingFields(_ plan: inout ResponsePlan, coding: String, length: Int64?, tagSuffix: String) {
         // RFC 9110 §8.4: the coding is a property of the representation; Content-Type stays the file's.
         plan.fields.add(name: "Content-Encoding", value: coding)
-        plan.fields.replaceInPlace(name: "Content-Length", value: String(length))
+        if let length {
+            plan.fields.replaceInPlace(name: "Content-Length", value: String(length))
+        } else {
+            plan.fields.remove(name: "Content-Length")
+        }
         plan.entityTag = plan.entityTag?.appending(tagSuffix)
     }
 

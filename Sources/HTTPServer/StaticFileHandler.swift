@@ -24,6 +24,11 @@ public struct StaticFileHandler: Sendable {
     var rootDirectory: RootDirectory
     /// gzip compression and its cache, shared by every copy of the handler; `nil` sends identity only.
     public var gzip: GzipCompressor? = GzipCompressor(options: GzipOptions())
+    /// Whether work that may take long is left to the engine rather than done in ``respond(to:now:)``: a listing
+    /// comes back as a ``ResponsePlan/Body/later(_:)`` plan, a gzip cache miss as a ``ResponsePlan/Body/gzip(_:_:)``
+    /// body made as it is sent. The server's handler defers (its loops must never wait on such work); `false`,
+    /// the default, makes every plan whole at once, which is what a caller without a background thread wants.
+    public var defersSlowWork = false
 
     /// Why the handler could not be created.
     public struct RootError: Error, CustomStringConvertible {
@@ -70,7 +75,16 @@ public struct StaticFileHandler: Sendable {
 
     /// The response to `request`. `now` is the current time in seconds, for the `Date` header.
     public func respond(to request: HTTPRequest, now: Int64) -> ResponsePlan {
-        var plan = addConfiguredFields(to: applyErrorPage(to: makePlan(for: request, now: now), now: now))
+        let plan = makePlan(for: request, now: now)
+        if case .later(let later) = plan.body {
+            return .later { self.finish(later.make(), for: request, now: now) }
+        }
+        return finish(plan, for: request, now: now)
+    }
+
+    /// The steps every plan for a parsed request takes last: error page, configured fields, HTTP/0.9, HEAD.
+    private func finish(_ plan: ResponsePlan, for request: HTTPRequest, now: Int64) -> ResponsePlan {
+        var plan = addConfiguredFields(to: applyErrorPage(to: plan, now: now))
         if request.isSimpleRequest { plan.sendsHead = false }
         // RFC 9110 §9.3.2: HEAD gets the same header fields as GET, and no body.
         if request.method == .head {
@@ -146,6 +160,11 @@ public struct StaticFileHandler: Sendable {
             case .missing: break
             }
             guard options.listing else { return makeErrorPlan(.notFound, now: now) }
+            // Reading a folder of 20,000 entries takes many milliseconds: never on an event loop.
+            if defersSlowWork {
+                let folder = path
+                return .later { self.makeListingPlan(of: folder, target: target, request: request, now: now) }
+            }
             return makeListingPlan(of: path, target: target, request: request, now: now)
         case .regular:
             // A trailing slash names a folder: `/hello.txt/` is not the file (open(2) of "hello.txt/" fails

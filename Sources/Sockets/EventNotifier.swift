@@ -30,6 +30,15 @@ public final class EventNotifier: @unchecked Sendable {
         _ = try? retryingOnInterrupt("write") { csystem_eventfd_signal(descriptor) }
     }
 
+    /// Makes the notifier unreadable again until the next ``notify()``: call it when the wake-up is taken,
+    /// or a level-triggered epoll set reports it on every wait. Nothing to take is not an error (EAGAIN).
+    ///
+    /// The corresponding C function is `read(2)` of the eventfd counter.
+    public func consume() {
+        guard descriptor >= 0 else { return }
+        _ = try? retryingOnInterrupt("read") { csystem_eventfd_consume(descriptor) }
+    }
+
     /// Calls `body` with the raw descriptor, for ``Epoll``; `body` must not close it or keep it.
     func withUnsafeHandle<R, Failure: Error>(_ body: (Int32) throws(Failure) -> R) throws(Failure) -> R {
         precondition(descriptor >= 0, "notifier used after close")

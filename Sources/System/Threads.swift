@@ -44,6 +44,15 @@ public enum Threads {
         return max(1, available > 0 ? available : sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 
+    /// Lowers the calling thread's scheduling priority by `steps` nice levels (at most to 19), so that threads
+    /// at the default priority preempt it when they wake (sched(7): CFS weights by nice value). Failure is
+    /// harmless and ignored: the thread keeps its priority.
+    ///
+    /// The corresponding C function is `setpriority(2)` on the thread's id (`gettid(2)`).
+    public static func lowerPriority(by steps: Int) {
+        _ = csystem_lower_thread_priority(Int32(steps))
+    }
+
     /// Sleeps the calling thread for `duration`, resuming after EINTR (`nanosleep(2)`).
     public static func sleep(_ duration: Duration) {
         let (seconds, attoseconds) = duration.components

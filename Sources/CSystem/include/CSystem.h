@@ -42,6 +42,10 @@ int csystem_epoll_wait(int epfd, csystem_epoll_event *events, int max_events, in
 int csystem_eventfd(void);
 /// Adds 1 to an eventfd counter (write(2) of a uint64_t).
 int csystem_eventfd_signal(int fd);
+/// Reads (and so resets) an eventfd counter; -1 with EAGAIN when it was already zero.
+int csystem_eventfd_consume(int fd);
+/// Lowers the calling thread's scheduling priority by `increment` nice steps (setpriority(2) on its gettid(2)).
+int csystem_lower_thread_priority(int increment);
 
 /// sendfile(2): sends up to `count` bytes of `in_fd` from `*offset` to `out_fd`, advancing `*offset`.
 long csystem_sendfile(int out_fd, int in_fd, int64_t *offset, size_t count);
