@@ -214,6 +214,7 @@ final class Connection {
         if state == .sending { record() }
         file?.close()
         file = nil
+        stream?.cancel()
         stream = nil
         pending = nil
         socket.close()  // close(2) also takes the descriptor out of the epoll set (epoll(7)).
@@ -621,6 +622,7 @@ final class Connection {
         headSent = 0
         bodyOffset = 0
         parts = []
+        stream?.cancel()
         stream = nil
     }
 

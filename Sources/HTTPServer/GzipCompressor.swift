@@ -25,7 +25,7 @@ public final class GzipCompressor: Sendable {
 
     /// What the cache says of a file version, without compressing anything.
     enum Lookup: Equatable {
-        /// Send identity: too short, larger than the cache could hold, or known not to shrink.
+        /// Send identity: too short, or known not to shrink.
         case identity
         /// The gzip body, from the cache.
         case compressed([UInt8])
@@ -33,9 +33,10 @@ public final class GzipCompressor: Sendable {
         case miss
     }
 
-    /// The cached answer for the version `status` describes.
+    /// The cached answer for the version `status` describes. A file larger than the cache is a miss too: it is
+    /// streamed, just not kept.
     func lookup(_ status: FileStatus) -> Lookup {
-        guard status.size >= options.minimumSize, status.size <= Int64(cache.capacity) else { return .identity }
+        guard status.size >= options.minimumSize else { return .identity }
         switch cache.entry(for: FileVersion(status)) {
         case .compressed(let bytes)?: return .compressed(bytes)
         case .incompressible?: return .identity
@@ -45,9 +46,17 @@ public final class GzipCompressor: Sendable {
 
     /// The gzip body of `file` (whose status when opened is `status`) as a flight to follow: the one under way
     /// for this version if there is one (`file` is then closed), the cached body, or a new compression started
-    /// on `pool`, which takes over `file`.
+    /// on `pool`, which takes over `file`. A file larger than the whole cache gets a compression of its own that
+    /// keeps only a window of its body (``GzipFlight/keeps``): holding it whole for others to join could take
+    /// any amount of memory.
     func stream(of file: OpenFile, status: FileStatus, pool: BackgroundPool) -> GzipFlight {
         let key = FileVersion(status)
+        if status.size > Int64(cache.capacity) {
+            started.withLock { $0 += 1 }
+            let flight = GzipFlight(version: key, keeps: false)
+            GzipProducer(flight: flight, file: file, status: status, compressor: self, pool: pool).start()
+            return flight
+        }
         let (flight, isNew) = flights.withLock { table -> (GzipFlight, Bool) in
             if let running = table[key] { return (running, false) }
             // Under the flights lock: a flight that completes inserts into the cache before it leaves the table,
@@ -64,14 +73,15 @@ public final class GzipCompressor: Sendable {
             return flight
         }
         started.withLock { $0 += 1 }
-        let producer = GzipProducer(flight: flight, file: file, status: status, compressor: self)
-        pool.submit { producer.step() }
+        GzipProducer(flight: flight, file: file, status: status, compressor: self, pool: pool).start()
         return flight
     }
 
     /// A flight's last chunk is in: remember the body (or that it did not shrink), then let the readers finish.
     func complete(_ flight: GzipFlight, originalSize: Int64) {
-        if Int64(flight.count) < originalSize {
+        if !flight.keeps {
+            if Int64(flight.count) >= originalSize { cache.insert(.incompressible, for: flight.version) }
+        } else if Int64(flight.count) < originalSize {
             cache.insert(.compressed(flight.joined()), for: flight.version)
         } else {
             // Its readers already have the gzip head, so they get the gzip body; later requests get identity.

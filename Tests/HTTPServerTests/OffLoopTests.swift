@@ -192,6 +192,34 @@ func numberedLines(_ size: Int, from first: Int = 1) -> [UInt8] {
         }
     }
 
+    @Test func fileLargerThanTheCache_isStreamedForEachRequest_andNeverKept() throws {
+        let site = TemporaryTree()
+        let original = numberedLines(6 << 20)
+        site.file("big.txt", original)
+        try withServer(root: site.path, { $0.gzip.cacheBytes = 1 << 20 }) { server in
+            // A slow reader with a small buffer: the producer pauses at its window instead of holding the body.
+            let slow = try connectClient(server, receiveBuffer: 16384)
+            defer { slow.close() }
+            try slow.sendAll(Array(Self.request.utf8))
+            let slowReply = try readToEnd(slow, chunk: 16384) { Threads.sleep(.microseconds(200)) }
+            let (head, body) = splitReply(slowReply)
+            #expect(head.contains("\r\nContent-Encoding: gzip"))
+            #expect(!head.contains("Content-Length"))
+            #expect(try GzipDecoder.decompress(Array(body)) == original)
+            let again = splitReply(try exchange(server, Self.request).latin1Bytes)
+            #expect(!again.head.contains("Content-Length"))
+            #expect(again.body.elementsEqual(body))
+            #expect(try compressor(server).streamsStarted == 2)
+            #expect(try compressor(server).cache.count == 0)
+            // A client that leaves mid-body stops its compression: nothing is left running.
+            let gone = try connectClient(server, receiveBuffer: 4096)
+            try gone.sendAll(Array(Self.request.utf8))
+            _ = try readHead(gone)
+            gone.close()
+            #expect(try exchange(server, "GET /big.txt HTTP/1.0\r\nRange: bytes=0-1\r\n\r\n").hasSuffix("1\n"))
+        }
+    }
+
     @Test func listing_isBuiltOffTheLoop_andArrivesWhole() throws {
         let site = TemporaryTree()
         site.folder("many")
