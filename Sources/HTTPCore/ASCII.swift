@@ -68,6 +68,13 @@ extension String {
 
     /// Appends ``latin1Bytes`` to `bytes` without making an array of them first.
     public func appendLatin1Bytes(to bytes: inout [UInt8]) {
+        // ASCII (nearly every value) is its own ISO-8859-1: copied from the string's storage in one go.
+        let copied = utf8.withContiguousStorageIfAvailable { storage in
+            guard !storage.contains(where: { $0 >= 0x80 }) else { return false }
+            bytes.append(contentsOf: storage)
+            return true
+        }
+        if copied == true { return }
         if utf8.allSatisfy({ $0 < 0x80 }) {
             bytes.append(contentsOf: utf8)
         } else {

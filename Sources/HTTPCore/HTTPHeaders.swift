@@ -79,6 +79,16 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         let a = a.utf8
         let b = b.utf8
         guard a.count == b.count else { return false }
+        // Over the strings' storage when they have it (every native string): no iterator per byte.
+        let equal = a.withContiguousStorageIfAvailable { a in
+            b.withContiguousStorageIfAvailable { b in
+                for index in 0..<a.count where ASCII.lowercased(a[index]) != ASCII.lowercased(b[index]) {
+                    return false
+                }
+                return true
+            }
+        }
+        if let equal, let equal { return equal }
         return zip(a, b).allSatisfy { ASCII.lowercased($0) == ASCII.lowercased($1) }
     }
 }

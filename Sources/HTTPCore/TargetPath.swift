@@ -64,7 +64,7 @@ public struct TargetPath: Sendable, Equatable {
             if let slash = bytes[scheme.count...].firstIndex(of: ASCII.slash) {
                 start = slash
             } else {
-                rootOnly = true  // `http://host`: the root, and nothing after the host counts.
+                rootOnly = true  // Nothing after the host counts.
             }
         }
         var query: String?
@@ -76,10 +76,27 @@ public struct TargetPath: Sendable, Equatable {
                 end = mark
             }
         }
-        let decoded = try rootOnly ? [ASCII.slash] : percentDecode(bytes[start..<end])
+        // `http://host` names the root, as the path `/` would.
+        if rootOnly { return TargetPath(segments: [], hasTrailingSlash: true) }
+        let path = bytes[start..<end]
+        // Without `%` (and so without escapes to decode) the path is its own decoding: no copy is made.
+        if !path.contains(ASCII.percent) && !path.contains(0) {
+            return try segments(of: UnsafeBufferPointer(rebasing: path), query: query)
+        }
+        let decoded = try percentDecode(path)
+        return try decoded.withUnsafeBufferPointer { (decoded) throws(HTTPParseError) in
+            try segments(of: decoded, query: query)
+        }
+    }
+
+    /// The path made of the decoded path `decoded`: its segments, dot-segments removed.
+    private static func segments(
+        of decoded: UnsafeBufferPointer<UInt8>,
+        query: String?
+    ) throws(HTTPParseError) -> TargetPath {
         guard decoded.first == ASCII.slash else { throw .badRequest("path does not start with /") }
         var stack: [[UInt8]] = []
-        var last: ArraySlice<UInt8>?
+        var last: Slice<UnsafeBufferPointer<UInt8>>?
         var index = 0
         while index < decoded.count {
             // One segment: the bytes up to the next `/` (empty ones, from repeated slashes, are skipped).

@@ -58,6 +58,10 @@ final class Connection {
         let mailbox: LoopMailbox
         /// One receive buffer for the whole loop: most heads are parsed straight out of it.
         var scratch = [UInt8](repeating: 0, count: 16384)
+        /// The loop's buffer for response heads, and the one for small file bodies: a response shares it (an
+        /// array is copied on write), so the next response writes in place unless one still being sent holds it.
+        var headBuffer: [UInt8] = []
+        var smallBody: [UInt8] = []
         /// One buffer for the loop's TLS file bodies: `pread` into it, then encrypt (allocated on first use).
         lazy var fileChunk = [UInt8](repeating: 0, count: Connection.tlsChunk)
 
@@ -348,16 +352,22 @@ final class Connection {
     private func load(_ plan: ResponsePlan) {
         state = .sending
         status = plan.status.code
-        headBytes = plan.sendsHead ? plan.serializedHead() : []
+        if plan.sendsHead {
+            context.headBuffer.removeAll(keepingCapacity: true)
+            plan.serializeHead(into: &context.headBuffer)
+            headBytes = context.headBuffer
+        } else {
+            headBytes = []
+        }
         switch plan.body {
         case .none: break
         case .bytes(let bytes): body = bytes
         case .file(let openFile, let offset, let length) where length <= Self.smallFileLimit:
             // A small file costs less copied than spliced: one pread into memory, then head and body leave
             // in one sendmsg (one TCP push) instead of sendmsg(MSG_MORE) + sendfile through the splice path.
-            if let bytes = Self.read(openFile, offset: offset, length: Int(length)) {
+            if Self.read(openFile, offset: offset, length: Int(length), into: &context.smallBody) {
                 openFile.close()
-                body = bytes
+                body = context.smallBody
             } else {
                 sendFile(openFile, offset: offset, length: length)
             }
@@ -400,28 +410,35 @@ final class Connection {
         fileEnd = offset + length
     }
 
-    /// Reads `length` bytes at `offset`; `nil` on error, or when the file is no longer the version the plan
-    /// was built from (the bytes may mix two versions): the sendfile path then sees the change and resets.
-    static func read(_ file: OpenFile, offset: Int64, length: Int) -> [UInt8]? {
-        var failed = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
-            initialized = 0
+    /// Reads `length` bytes at `offset` into `bytes` (replacing what it held); `false` on error, or when the
+    /// file is no longer the version the plan was built from (the bytes may mix two versions): the sendfile
+    /// path then sees the change and resets.
+    static func read(_ file: OpenFile, offset: Int64, length: Int, into bytes: inout [UInt8]) -> Bool {
+        bytes.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: repeatElement(0, count: length))
+        var initialized = 0
+        let failed = bytes.withUnsafeMutableBytes { buffer in
             while initialized < length {
-                let raw = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[initialized...])
-                guard let count = try? file.read(into: raw, at: offset + Int64(initialized)) else {
-                    failed = true
-                    return
+                guard
+                    let count = try? file.read(
+                        into: UnsafeMutableRawBufferPointer(rebasing: buffer[initialized...]),
+                        at: offset + Int64(initialized)
+                    )
+                else {
+                    return true
                 }
-                if count == 0 { return }
+                if count == 0 { return false }
                 initialized += count
             }
+            return false
         }
+        bytes.removeLast(length - initialized)
         guard !failed, let now = try? file.status(),
             file.firstStatus.map({ FileVersion(now) == FileVersion($0) }) ?? true
         else {
-            return nil
+            return false
         }
-        return bytes
+        return true
     }
 
     /// Sends what the socket takes now: head and in-memory body in one gathered send, then the file

@@ -136,10 +136,19 @@ public struct ResponsePlan: Sendable {
     /// ``head`` serialized, the same bytes written straight from the plan: no ``HTTPHeaders`` copy, and the
     /// validators' text never built as `String`s. What the engine sends.
     public func serializedHead() -> [UInt8] {
-        // A 304's head is cut down field by field; rare enough to take the general path.
-        guard status != .notModified else { return head.serialized() }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(512)
+        serializeHead(into: &bytes)
+        return bytes
+    }
+
+    /// Appends ``serializedHead()`` to `bytes`: the engine writes each head into one buffer of its loop.
+    public func serializeHead(into bytes: inout [UInt8]) {
+        // A 304's head is cut down field by field; rare enough to take the general path.
+        guard status != .notModified else {
+            bytes.append(contentsOf: head.serialized())
+            return
+        }
         HTTPResponseHead(status: status).appendStatusLine(to: &bytes)
         var placed = entityTag == nil && lastModified == nil
         for (name, value) in fields {
@@ -152,7 +161,6 @@ public struct ResponsePlan: Sendable {
         if !placed { appendValidators(to: &bytes) }
         for (name, value) in addedFields { HTTPHeaders.appendField(name: name, value: value, to: &bytes) }
         bytes.append(contentsOf: "\r\n".utf8)
-        return bytes
     }
 
     private func appendValidators(to bytes: inout [UInt8]) {

@@ -24,7 +24,7 @@ extension StaticFileHandler {
     /// The tokens of ``codings``, made once: the lookup runs on every request for a compressible file.
     static let codingTokens = codings.map(\.token)
 
-    /// The plan to send for a file whose identity 200 plan is `plan`: identity, br, zstd or gzip.
+    /// Turns `plan`, a file's identity 200 plan, into the plan to send: identity, br, zstd or gzip.
     ///
     /// For a compressible type it always adds `Vary: Accept-Encoding`, to every variant, so caches
     /// key on the field (RFC 9110 §12.5.5). Without a `Range` (ranges are answered from the identity
@@ -38,31 +38,32 @@ extension StaticFileHandler {
     ///   - plan: the identity 200 plan, whose body is `file`.
     ///   - file: the open file; closed here if the gzip body replaces it.
     ///   - status: the file's status when opened.
-    ///   - path: the file's path, for finding `name.gz` beside it.
+    ///   - path: the file's path, for finding `name.gz` beside it (made only when one is looked for).
     ///   - name: the file's name, which gave its media type.
     ///   - request: the request, for `Accept-Encoding` and `Range`.
     func applyContentCoding(
-        to plan: ResponsePlan,
+        to plan: inout ResponsePlan,
         file: OpenFile,
         status: FileStatus,
-        path: FilePath,
+        path: () -> FilePath,
         name: [UInt8],
         request: HTTPRequest
-    ) -> ResponsePlan {
+    ) {
         guard let gzip, gzip.options.enabled, plan.status == .ok,
             let type = plan.fields["Content-Type"], MIMETypes.isCompressible(type),
             !Self.isAlreadyEncoded(name)
-        else { return plan }
-        var plan = plan
+        else { return }
+        // In place: the identity plan's fields are extended, with no second array.
         plan.fields.add(name: "Vary", value: "Accept-Encoding")
         // RFC 9110 §14.2: Range is defined for GET only, so only a GET's Range pins the identity bytes;
         // a HEAD with Range shows the head of the plain GET, gzip included.
-        if request.method == .get && request.headers.contains("Range") { return plan }
+        if request.method == .get && request.headers.contains("Range") { return }
         let accepted = AcceptEncoding.acceptableCodings(request.headers, among: Self.codingTokens)
         for coding in accepted.compactMap({ token in Self.codings.first { $0.token == token } }) {
-            if let precompressed = makePrecompressedPlan(from: plan, status: status, path: path, coding: coding) {
+            if let precompressed = makePrecompressedPlan(from: plan, status: status, path: path(), coding: coding) {
                 file.close()
-                return precompressed
+                plan = precompressed
+                return
             }
             guard coding.token == "gzip" else { continue }
             if defersSlowWork {
@@ -80,15 +81,14 @@ extension StaticFileHandler {
                     plan.body = .gzip(file, status)
                     setCodingFields(&plan, coding: "gzip", length: nil, tagSuffix: "-gz")
                 }
-                return plan
+                return
             }
             guard let body = gzip.body(of: file, status: status) else { continue }
             file.close()
             plan.body = .bytes(body)
             setCodingFields(&plan, coding: "gzip", length: Int64(body.count), tagSuffix: "-gz")
-            return plan
+            return
         }
-        return plan
     }
 
     /// The plan for the coding's sibling (`name.br`, `name.zst`, `name.gz`), if it exists, is a regular file

@@ -132,8 +132,8 @@ public struct StaticFileHandler: Sendable {
             return makeErrorPlan(error.status, now: now)
         }
         if isHidden(target.segments) { return makeErrorPlan(.notFound, now: now) }
+        if let plan = makePlanBeneath(target, request, now: now) { return plan }
         let path = root.appending(segments: target.segments)
-        if let plan = makePlanBeneath(target, path: path, request, now: now) { return plan }
         // The full check: a symbolic link is involved (or openat2 is missing), so resolve it by path.
         let status: FileStatus
         do {
@@ -184,12 +184,11 @@ public struct StaticFileHandler: Sendable {
     /// the full check would give.
     private func makePlanBeneath(
         _ target: TargetPath,
-        path: FilePath,
         _ request: HTTPRequest,
         now: Int64
     ) -> ResponsePlan? {
         let file: OpenFile
-        switch rootDirectory.openBeneath(Self.relativePath(target.segments)) {
+        switch rootDirectory.openBeneath(segments: target.segments) {
         case .needsFullCheck:
             return nil
         case .failed(let error):
@@ -216,7 +215,15 @@ public struct StaticFileHandler: Sendable {
                 file.close()
                 return makeErrorPlan(.notFound, now: now)
             }
-            return makeFilePlan(file, status: status, at: path, name: target.segments.last ?? [], request, now: now)
+            // The path is built only if a precompressed sibling is looked for.
+            return makeFilePlan(
+                file,
+                status: status,
+                at: { root.appending(segments: target.segments) },
+                name: target.segments.last ?? [],
+                request,
+                now: now
+            )
         case .directory:
             file.close()
             guard target.hasTrailingSlash || target.segments.isEmpty else {
@@ -224,7 +231,7 @@ public struct StaticFileHandler: Sendable {
             }
             // The index names the same way, in order; a link on the way, or no index (a listing): the full check.
             for name in options.indexNames where !isHidden(target.segments + [name]) {
-                switch rootDirectory.openBeneath(Self.relativePath(target.segments + [name])) {
+                switch rootDirectory.openBeneath(segments: target.segments, appending: name) {
                 case .needsFullCheck:
                     return nil
                 case .failed(let error):
@@ -238,7 +245,7 @@ public struct StaticFileHandler: Sendable {
                     return makeFilePlan(
                         index,
                         status: indexStatus,
-                        at: path.appending(name),
+                        at: { root.appending(segments: target.segments).appending(name) },
                         name: name,
                         request,
                         now: now
@@ -251,17 +258,6 @@ public struct StaticFileHandler: Sendable {
             file.close()
             return makeErrorPlan(.notFound, now: now)
         }
-    }
-
-    /// `a/b/c` for the segments `a`, `b`, `c`; `.` for none (the root itself).
-    static func relativePath(_ segments: [[UInt8]]) -> [UInt8] {
-        guard !segments.isEmpty else { return [UInt8(ascii: ".")] }
-        var bytes: [UInt8] = []
-        for segment in segments {
-            if !bytes.isEmpty { bytes.append(UInt8(ascii: "/")) }
-            bytes.append(contentsOf: segment)
-        }
-        return bytes
     }
 
     /// Whether a path with these segments is hidden: any segment starting with `.`, unless
@@ -297,7 +293,7 @@ public struct StaticFileHandler: Sendable {
             file.close()
             return makeErrorPlan(.notFound, now: now)
         }
-        return makeFilePlan(file, status: status, at: path, name: name, request, now: now)
+        return makeFilePlan(file, status: status, at: { path }, name: name, request, now: now)
     }
 
     /// The plan for a regular file already open, with its `fstat` status: the 200, its content coding, then
@@ -305,16 +301,16 @@ public struct StaticFileHandler: Sendable {
     private func makeFilePlan(
         _ file: OpenFile,
         status: FileStatus,
-        at path: FilePath,
+        at path: () -> FilePath,
         name: [UInt8],
         _ request: HTTPRequest,
         now: Int64
     ) -> ResponsePlan {
-        let identity = makeFilePlan(file, status: status, name: name, request: request, now: now)
+        var plan = makeFilePlan(file, status: status, name: name, request: request, now: now)
         // Content coding (StaticFileHandler+Gzip.swift): identity or the gzip variant, chosen before the
         // conditionals so that If-None-Match is compared with the tag of the variant that would be sent.
-        let plan = applyContentCoding(
-            to: identity,
+        applyContentCoding(
+            to: &plan,
             file: file,
             status: status,
             path: path,

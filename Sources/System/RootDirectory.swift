@@ -54,26 +54,59 @@ public final class RootDirectory: Sendable {
     ///
     /// The corresponding C function is `openat2(2)`.
     public func openBeneath(_ relative: [UInt8]) -> Lookup {
-        guard supported.load(ordering: .relaxed), !relative.contains(0) else { return .needsFullCheck }
-        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY
-        while true {
-            let fd = relative.withUnsafeBufferPointer { bytes in
-                withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { path in
-                    for index in 0..<bytes.count { path[index] = CChar(bitPattern: bytes[index]) }
-                    path[bytes.count] = 0
-                    return csystem_openat2_beneath(descriptor, path.baseAddress!, flags)
+        openBeneath(length: relative.count) { path in
+            for index in 0..<relative.count { path[index] = CChar(bitPattern: relative[index]) }
+        }
+    }
+
+    /// ``openBeneath(_:)`` of the path `segments` joined by `/`, then `name` when given (`.` when there is
+    /// nothing at all), written straight into the C string: no array for the joined path.
+    public func openBeneath(segments: [[UInt8]], appending name: [UInt8]? = nil) -> Lookup {
+        var length = segments.reduce(0) { $0 + $1.count + 1 } + (name.map { $0.count + 1 } ?? 0)
+        guard length > 0 else { return openBeneath(Self.itself) }
+        length -= 1  // No `/` before the first component.
+        return openBeneath(length: length) { path in
+            var index = 0
+            func add(_ component: [UInt8]) {
+                if index > 0 {
+                    path[index] = CChar(bitPattern: UInt8(ascii: "/"))
+                    index += 1
+                }
+                for byte in component {
+                    path[index] = CChar(bitPattern: byte)
+                    index += 1
                 }
             }
-            if fd >= 0 { return .opened(OpenFile(descriptor: fd)) }
-            let code = errno
-            switch code {
-            case EINTR: continue
-            // EPERM: a seccomp filter may refuse calls it does not know (containers); the full check answers.
-            case ELOOP, EXDEV, EPERM: return .needsFullCheck
-            case ENOSYS:
-                supported.store(false, ordering: .relaxed)
-                return .needsFullCheck
-            default: return .failed(SystemError(call: "openat2", errno: code))
+            for segment in segments { add(segment) }
+            if let name { add(name) }
+        }
+    }
+
+    /// `.`: the root itself.
+    private static let itself = [UInt8(ascii: ".")]
+
+    /// Opens the path of `length` bytes that `fill` writes (its NUL is added here).
+    private func openBeneath(length: Int, fill: (UnsafeMutableBufferPointer<CChar>) -> Void) -> Lookup {
+        guard supported.load(ordering: .relaxed) else { return .needsFullCheck }
+        let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { path in
+            fill(path)
+            path[length] = 0
+            // A NUL inside would end the path early: never pass a shorter path than the one asked for.
+            if UnsafeMutableBufferPointer(rebasing: path[..<length]).contains(0) { return .needsFullCheck }
+            while true {
+                let fd = csystem_openat2_beneath(descriptor, path.baseAddress!, flags)
+                if fd >= 0 { return .opened(OpenFile(descriptor: fd)) }
+                let code = errno
+                switch code {
+                case EINTR: continue
+                // EPERM: a seccomp filter may refuse calls it does not know (containers); the full check answers.
+                case ELOOP, EXDEV, EPERM: return .needsFullCheck
+                case ENOSYS:
+                    supported.store(false, ordering: .relaxed)
+                    return .needsFullCheck
+                default: return .failed(SystemError(call: "openat2", errno: code))
+                }
             }
         }
     }

@@ -19,6 +19,29 @@ import Testing
         #expect(!unread)
     }
 
+    /// A head whole in its first read is parsed where it lies (nothing kept in `received`), yet the reader
+    /// still counts as having received bytes; a first read that fails is kept for the access log's line.
+    @Test func headWholeInTheFirstRead_isParsedInPlace_andTheReaderIsNotEmpty() {
+        var reader = RequestHeadReader()
+        guard case .complete(let request, false) = reader.append(ArraySlice("GET /a HTTP/1.0\r\n\r\n".utf8)) else {
+            Issue.record("not complete")
+            return
+        }
+        #expect(request.target == "/a" && !reader.isEmpty && reader.received.isEmpty)
+        var refused = RequestHeadReader()
+        guard case .failed = refused.append(ArraySlice("GET /a HTTP/2.0\r\n\r\n".utf8)) else {
+            Issue.record("not refused")
+            return
+        }
+        #expect(refused.received == Array("GET /a HTTP/2.0\r\n\r\n".utf8))
+        var split = RequestHeadReader()
+        #expect(split.append(ArraySlice("GET /a HTTP/1.0\r\n".utf8)) == .incomplete)
+        guard case .complete(_, false) = split.append(ArraySlice("\r\n".utf8)) else {
+            Issue.record("a head in two reads not complete")
+            return
+        }
+    }
+
     @Test func simpleRequest_isCompleteAtItsFirstLineEnd() {
         guard case .complete(let request, false) = feed(["GET /old\r\n"]).last else {
             Issue.record("HTTP/0.9 request not complete")
