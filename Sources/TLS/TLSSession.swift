@@ -42,7 +42,7 @@ public final class TLSSession {
     /// when it is a name (RFC 6066 §3 forbids IP literals there) and the certificate must match it
     /// (`SSL_set1_host(3)`; an IP literal is matched against the certificate's IP addresses instead).
     public init(context: TLSContext, peerName: String? = nil) throws(TLSError) {
-        ERR_clear_error()
+        clearErrorQueue()
         guard let ssl = SSL_new(context.context), let input = BIO_new(BIO_s_mem()),
             let output = BIO_new(BIO_s_mem())
         else { throw TLSError(.protocolError, detail: drainErrors()) }
@@ -116,7 +116,7 @@ public final class TLSSession {
     /// whether the peer's certificate was rejected or the handshake itself failed.
     public func handshake() throws(TLSError) -> Progress {
         if handshakeDone { return .done }
-        ERR_clear_error()
+        clearErrorQueue()
         let result = SSL_do_handshake(ssl)
         if result == 1 {
             handshakeDone = true
@@ -138,7 +138,7 @@ public final class TLSSession {
     /// ``TLSError/Kind/truncated``: the caller decides what that means for a close-delimited body.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(TLSError) -> ReadResult {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return .bytes(0) }
-        ERR_clear_error()
+        clearErrorQueue()
         let result = SSL_read(ssl, base, Int32(min(buffer.count, Int(Int32.max))))
         if result > 0 { return .bytes(Int(result)) }
         switch SSL_get_error(ssl, result) {
@@ -155,7 +155,7 @@ public final class TLSSession {
     /// memory BIO never pushes back; the caller's send buffer is where back-pressure shows).
     public func write(_ bytes: UnsafeRawBufferPointer) throws(TLSError) -> Int {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
-        ERR_clear_error()
+        clearErrorQueue()
         let result = SSL_write(ssl, base, Int32(min(bytes.count, Int(Int32.max))))
         if result > 0 { return Int(result) }
         throw TLSError(.protocolError, detail: drainErrors())
@@ -171,9 +171,9 @@ public final class TLSSession {
     /// Queues our `close_notify` (SSL_shutdown(3)); send ``takeOutput()`` before closing the socket, so the
     /// peer can tell our end of data from a cut connection.
     public func close() {
-        ERR_clear_error()
         _ = SSL_shutdown(ssl)
-        ERR_clear_error()
+        // Nothing reads SSL_shutdown's errors: leave the queue empty for the next call.
+        clearErrorQueue()
     }
 
     // MARK: What was negotiated
