@@ -63,11 +63,17 @@ public enum FileSystem {
                 if errno != 0 { throw SystemError(call: "readdir", errno: errno) }
                 return entries
             }
-            let name: [UInt8] = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                Array(raw.prefix { $0 != 0 })
+            // Only the fields, never `entry.pointee` whole: the kernel packs records by name length (getdents64(2)),
+            // so the last one in readdir's buffer may end before a full `struct dirent` would (AddressSanitizer saw
+            // such a read run past the buffer for a folder of 2,000 entries).
+            guard let namePointer = entry.pointer(to: \.d_name), let typePointer = entry.pointer(to: \.d_type) else {
+                continue
+            }
+            let name = UnsafeRawPointer(namePointer).withMemoryRebound(to: CChar.self, capacity: 1) { cString in
+                Array(UnsafeRawBufferPointer(start: cString, count: strlen(cString)))
             }
             if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
-            let type = entry.pointee.d_type
+            let type = typePointer.pointee
             entries.append(
                 DirectoryEntry(
                     name: name,
