@@ -220,9 +220,12 @@ $2
 CONF
 }
 
-# nginx_start DIR: starts the nginx that nginx_conf wrote, in the background; sets NGINX_PID.
+# nginx_start DIR [PREFIX...]: starts the nginx that nginx_conf wrote, in the background, under PREFIX (a command
+# such as `taskset -c 0`) if given; sets NGINX_PID.
 nginx_start() {
-    nginx -p "$1" -c "$1/nginx.conf" -e "$1/logs/error.log" &
+    local dir="$1"
+    shift
+    "$@" nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/logs/error.log" &
     NGINX_PID=$!
 }
 
@@ -237,3 +240,65 @@ fetch_and_curl() {
     curl -sS "$@" >"$tmp/curl.out" 2>"$tmp/curl.err" || code=$?
     assert_equal "$expected" "$code" "curl $* exit status, the reference ($(cat "$tmp/curl.err"))"
 }
+
+# Helpers of the benchmark scripts (scripts/bench, bench-tls, bench-log).
+
+# bench_page FILE: writes the benchmarks' small page, exactly 1024 bytes of HTML (a head, numbered lines cut short,
+# the closing tags).
+bench_page() {
+    local page
+    page="$(
+        printf '<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>bench</title></head><body>\n'
+        for i in $(seq 0 39); do printf '<p>line %03d of a small page</p>\n' "$i"; done
+    )"
+    printf '%s</body></html>\n' "${page:0:$((1024 - 15))}" >"$1"
+    [ "$(wc -c <"$1")" -eq 1024 ] || fail "bench_page: $1 is not 1024 bytes"
+}
+
+# wait_http URL [CURL-FLAGS...]: waits up to 5 s until URL answers with a 2xx; fails otherwise.
+wait_http() {
+    local url="$1"
+    shift
+    for _ in $(seq 1 100); do
+        curl -sf -o /dev/null "$@" "$url" && return 0
+        sleep 0.05
+    done
+    fail "$url did not answer"
+}
+
+# process_tree PID: PID and its children (nginx's master and its worker).
+process_tree() { echo "$1" $(pgrep -P "$1" || true); }
+
+# cpu_ticks PID: user + system CPU time of PID and its children so far, in clock ticks (fields 14 and 15 of
+# /proc/PID/stat, all threads included; proc(5)).
+cpu_ticks() {
+    local total=0 p
+    for p in $(process_tree "$1"); do total=$((total + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done
+    echo "$total"
+}
+
+# us_per_request TICKS REQUESTS: CPU clock ticks spread over REQUESTS, in microseconds each.
+us_per_request() {
+    awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v n="$2" 'BEGIN { printf "%.1f", t * 1e6 / hz / n }'
+}
+
+# peak_kib PID: the peak resident memory (VmHWM) of PID and its children, summed, in KiB.
+peak_kib() {
+    local total=0 p
+    for p in $(process_tree "$1"); do total=$((total + $(awk '/^VmHWM:/ { print $2 }' "/proc/$p/status"))); done
+    echo "$total"
+}
+
+# ab_rps REQUESTS URL [AB-FLAGS...]: `ab -n REQUESTS -c 32` on core 1; prints requests/s, and failures on stderr.
+ab_rps() {
+    local count="$1" url="$2"
+    shift 2
+    taskset -c 1 ab -q "$@" -n "$count" -c 32 "$url" 2>&1 |
+        awk '/^Requests per second:/ { print $4 } /^Failed requests:/ { if ($3 > 0) print "failed " $3 > "/dev/stderr" }'
+}
+
+# median: the median of the numbers on standard input (whitespace-separated; the lower middle of an even count).
+median() { tr -s ' \t' '\n\n' | sort -n | awk 'NF { a[++n] = $1 } END { print a[int((n + 1) / 2)] }'; }
+
+# ratio A B: A/B as "1.23x", or "-" when B is not positive.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }'; }
