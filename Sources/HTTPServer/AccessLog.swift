@@ -100,10 +100,9 @@ public final class AccessLog: Sendable {
         now: Int64,
         tlsVersion: String? = nil
     ) -> String {
-        var bytes: [UInt8] = []
-        append(
+        var bytes = Array(client.utf8)
+        appendFields(
             to: &bytes,
-            client: client,
             user: user,
             request: request,
             rawRequestLine: rawRequestLine,
@@ -116,11 +115,10 @@ public final class AccessLog: Sendable {
     }
 
     /// Appends the line of ``line(client:user:request:rawRequestLine:status:bytesSent:now:tlsVersion:)``
-    /// to `bytes` without building a `String` (the hot path: the date comes preformatted, numbers and
-    /// escapes are written byte by byte).
-    static func append(
+    /// after its first field, the client's address, which the caller has appended, to `bytes` without building
+    /// a `String` (the hot path: the date comes preformatted, numbers and escapes are written byte by byte).
+    static func appendFields(
         to bytes: inout [UInt8],
-        client: String,
         user: String?,
         request: HTTPRequest?,
         rawRequestLine: String?,
@@ -129,7 +127,6 @@ public final class AccessLog: Sendable {
         date: [UInt8],
         tlsVersion: String?
     ) {
-        bytes.append(contentsOf: client.utf8)
         // CLF's third field is the authenticated user (RFC 7617); escaped like every request-borne value.
         bytes.append(contentsOf: " - ".utf8)
         if let user, !user.isEmpty { appendEscaped(user, to: &bytes) } else { bytes.append(UInt8(ascii: "-")) }
@@ -170,6 +167,13 @@ public final class AccessLog: Sendable {
     /// Appends `text` escaped as ``escape(_:)`` does. `text` holds ISO-8859-1 code points
     /// (``Swift/String/init(latin1:)``), so each code point is one received byte.
     static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
+        // Nearly every value needs no escape at all: then its bytes go in as one block.
+        let copied = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            if utf8.contains(where: needsEscape) { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if copied == true { return }
         let start = bytes.count
         // Nearly every value is ASCII: its UTF-8 bytes are the bytes received.
         for byte in text.utf8 {
@@ -182,6 +186,11 @@ public final class AccessLog: Sendable {
             }
             appendEscaped(byte: byte, to: &bytes)
         }
+    }
+
+    /// Whether ``appendEscaped(_:to:)`` writes `byte` other than as itself.
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        !(0x20..<0x7F).contains(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
     private static func appendEscaped(byte: UInt8, to bytes: inout [UInt8]) {

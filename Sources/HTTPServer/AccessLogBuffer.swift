@@ -1,4 +1,5 @@
 import HTTPCore
+import Sockets
 import System
 
 /// One event loop's access-log lines on their way to the ``AccessLog``: appended as bytes, written in one
@@ -33,7 +34,7 @@ final class AccessLogBuffer {
     /// Appends one line (``AccessLog/line(client:user:request:rawRequestLine:status:bytesSent:now:tlsVersion:)``);
     /// writes the batch when it is full. `wallSeconds` is the time logged.
     func append(
-        client: String,
+        client: SocketAddress,
         user: String?,
         request: HTTPRequest?,
         rawRequestLine: String?,
@@ -52,9 +53,9 @@ final class AccessLogBuffer {
             dateSecond = wallSeconds
             date = Array(AccessLog.commonLogDate(wallSeconds).utf8)
         }
-        AccessLog.append(
+        client.appendHost(to: &bytes)
+        AccessLog.appendFields(
             to: &bytes,
-            client: client,
             user: user,
             request: request,
             rawRequestLine: rawRequestLine,

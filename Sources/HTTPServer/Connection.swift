@@ -683,7 +683,7 @@ final class Connection {
         logged = true
         if let buffer = context.accessBuffer {
             buffer.append(
-                client: peer.host,
+                client: peer,
                 user: user,
                 request: request,
                 rawRequestLine: request == nil ? rawRequestLine ?? Self.firstLine(head.received) : nil,

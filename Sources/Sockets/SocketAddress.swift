@@ -53,27 +53,44 @@ public struct SocketAddress: @unchecked Sendable, CustomStringConvertible {
 
     /// The numeric host, such as `127.0.0.1` or `::1` (no brackets).
     public var host: String {
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
-        let ok: Bool = withSockAddr { pointer, _ in
-            switch Int32(pointer.pointee.sa_family) {
-            case AF_INET:
-                return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
-                    withUnsafePointer(to: address.pointee.sin_addr) {
-                        inet_ntop(AF_INET, $0, &buffer, socklen_t(buffer.count)) != nil
+        withNumericHost { text in text.map { String(decoding: $0, as: UTF8.self) } ?? "?" }
+    }
+
+    /// Appends ``host``'s text to `bytes` without building a `String` (an access-log line per request).
+    public func appendHost(to bytes: inout [UInt8]) {
+        withNumericHost { text in
+            if let text { bytes.append(contentsOf: text) } else { bytes.append(UInt8(ascii: "?")) }
+        }
+    }
+
+    /// Calls `body` with the numeric host's bytes (no terminating NUL), formatted into a stack buffer, or with
+    /// `nil` for a family other than IPv4 and IPv6. The corresponding C function is `inet_ntop(3)`.
+    private func withNumericHost<R>(_ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: Int(INET6_ADDRSTRLEN) + 1) { buffer in
+            let capacity = socklen_t(buffer.count)
+            let ok: Bool = withSockAddr { pointer, _ in
+                switch Int32(pointer.pointee.sa_family) {
+                case AF_INET:
+                    return pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                        withUnsafePointer(to: address.pointee.sin_addr) {
+                            inet_ntop(AF_INET, $0, buffer.baseAddress, capacity) != nil
+                        }
                     }
-                }
-            case AF_INET6:
-                return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
-                    withUnsafePointer(to: address.pointee.sin6_addr) {
-                        inet_ntop(AF_INET6, $0, &buffer, socklen_t(buffer.count)) != nil
+                case AF_INET6:
+                    return pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                        withUnsafePointer(to: address.pointee.sin6_addr) {
+                            inet_ntop(AF_INET6, $0, buffer.baseAddress, capacity) != nil
+                        }
                     }
+                default:
+                    return false
                 }
-            default:
-                return false
+            }
+            guard ok, let start = buffer.baseAddress else { return body(nil) }
+            return UnsafeRawPointer(start).withMemoryRebound(to: UInt8.self, capacity: buffer.count) {
+                body(UnsafeBufferPointer(start: $0, count: strlen(start)))
             }
         }
-        guard ok else { return "?" }
-        return String(cString: buffer)
     }
 
     /// `host:port`, with IPv6 hosts in brackets: `127.0.0.1:8080`, `[::1]:8080`.

@@ -37,6 +37,9 @@ import Testing
         ("GET /\u{01}\u{7F}\u{FF}", "GET /\\x01\\x7f\\xff"),
         ("line\r\nforged", "line\\x0d\\x0aforged"),
         ("tab\there", "tab\\x09here"),
+        ("", ""),
+        ("Mozilla/5.0 (X11; Linux x86_64) curl/7.88.1", "Mozilla/5.0 (X11; Linux x86_64) curl/7.88.1"),
+        ("end\u{7F}", "end\\x7f"),
     ])
     func escape_makesOneSafeLine(raw: String, expected: String) {
         #expect(AccessLog.escape(raw) == expected)

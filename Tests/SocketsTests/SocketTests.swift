@@ -81,6 +81,16 @@ import Glibc
         #expect(v6.first?.family == .ipv6)
     }
 
+    @Test func appendHost_writesTheNumericHostAsHostDoes() throws {
+        for text in ["127.0.0.1", "::1", "2001:db8::17", "255.255.255.255"] {
+            let address = try SocketAddress.resolve(host: text, port: 80)[0]
+            var bytes: [UInt8] = Array("x".utf8)
+            address.appendHost(to: &bytes)
+            #expect(bytes == Array("x\(text)".utf8))
+            #expect(address.host == text)
+        }
+    }
+
     @Test func resolve_unknownHost_throwsInvalidAddress() {
         #expect {
             try SocketAddress.resolve(host: "no-such-host.invalid", port: 80)
