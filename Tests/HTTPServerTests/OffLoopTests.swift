@@ -69,6 +69,21 @@ func numberedLines(_ size: Int, from first: Int = 1) -> [UInt8] {
         }
     }
 
+    @Test func accessLog_ofAStreamedBody_countsTheBytesReallySent() throws {
+        let site = TemporaryTree()
+        site.file("big.txt", numberedLines(2 << 20))
+        let lines = Shared<[String]>([])
+        try withServer(
+            root: site.path,
+            { $0.log = ServerLog(access: { line in lines.value.withLock { $0.append(line) } }) }
+        ) { server in
+            let (_, body) = splitReply(try exchange(server, Self.request).latin1Bytes)
+            for _ in 0..<100 where lines.value.withLock({ $0.isEmpty }) { Threads.sleep(.milliseconds(20)) }
+            let line = try #require(lines.value.withLock { $0.first })
+            #expect(line.contains("\"GET /big.txt HTTP/1.0\" 200 \(body.count) "), "\(line)")
+        }
+    }
+
     @Test func concurrentColdRequests_followOneCompression_andGetIdenticalBytes() throws {
         let site = TemporaryTree()
         let original = numberedLines(8 << 20)
