@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <crypt.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <sched.h>
@@ -148,4 +149,14 @@ int csystem_openat2_beneath(int dirfd, const char *path, int flags) {
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+int csystem_readdir(void *directory, const char **name, unsigned char *type) {
+    // readdir(3): NULL with errno unchanged at the end, NULL with errno set on an error.
+    errno = 0;
+    struct dirent *entry = readdir((DIR *)directory);
+    if (entry == NULL) return errno == 0 ? 0 : -1;
+    *name = entry->d_name;
+    *type = entry->d_type;
+    return 1;
 }

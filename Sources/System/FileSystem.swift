@@ -1,3 +1,5 @@
+import CSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -58,22 +60,15 @@ public enum FileSystem {
         defer { closedir(directory) }
         var entries: [DirectoryEntry] = []
         while true {
-            errno = 0
-            guard let entry = readdir(directory) else {
-                if errno != 0 { throw SystemError(call: "readdir", errno: errno) }
-                return entries
-            }
-            // Only the fields, never `entry.pointee` whole: the kernel packs records by name length (getdents64(2)),
-            // so the last one in readdir's buffer may end before a full `struct dirent` would (AddressSanitizer saw
-            // such a read run past the buffer for a folder of 2,000 entries).
-            guard let namePointer = entry.pointer(to: \.d_name), let typePointer = entry.pointer(to: \.d_type) else {
-                continue
-            }
-            let name = UnsafeRawPointer(namePointer).withMemoryRebound(to: CChar.self, capacity: 1) { cString in
-                Array(UnsafeRawBufferPointer(start: cString, count: strlen(cString)))
-            }
+            var namePointer: UnsafePointer<CChar>?
+            var type: UInt8 = 0
+            // Through the shim: only the name and d_type, never a `struct dirent` copied whole (AddressSanitizer saw
+            // such a read run past readdir's buffer, whose last record ends with its name: getdents64(2)).
+            let result = csystem_readdir(UnsafeMutableRawPointer(directory), &namePointer, &type)
+            if result < 0 { throw SystemError(call: "readdir", errno: errno) }
+            guard result > 0, let cString = namePointer else { return entries }
+            let name = Array(UnsafeRawBufferPointer(start: cString, count: strlen(cString)))
             if name == [UInt8(ascii: ".")] || name == [UInt8(ascii: "."), UInt8(ascii: ".")] { continue }
-            let type = typePointer.pointee
             entries.append(
                 DirectoryEntry(
                     name: name,

@@ -71,4 +71,10 @@ long long csystem_raise_nofile_limit(unsigned long long wanted);
 /// NUL-terminated). Returns 0, or -1 when the setting is invalid or the result does not fit.
 int csystem_crypt(const char *phrase, const char *setting, char *output, size_t size);
 
+/// readdir(3) on `directory` (a `DIR *`), handing out only the name and `d_type` of the next entry: Swift never
+/// sees a `struct dirent`, whose last record in readdir's buffer may end before a full struct would
+/// (getdents64(2) packs records by name length). Returns 1 with `*name` (valid until the next call) and `*type`
+/// set, 0 at the end, -1 with errno on an error.
+int csystem_readdir(void *directory, const char **name, unsigned char *type);
+
 #endif
