@@ -66,6 +66,13 @@ extension String {
         }
     }
 
+    /// Appends the string's UTF-8 bytes to `bytes`, copied from its storage in one go when it has one.
+    public func appendUTF8Bytes(to bytes: inout [UInt8]) {
+        if utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
     /// Appends ``latin1Bytes`` to `bytes` without making an array of them first.
     public func appendLatin1Bytes(to bytes: inout [UInt8]) {
         // ASCII (nearly every value) is its own ISO-8859-1: copied from the string's storage in one go.

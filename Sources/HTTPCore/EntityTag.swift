@@ -17,10 +17,32 @@ public struct EntityTag: Hashable, Sendable, CustomStringConvertible {
     /// and inode numbers differ between them. Any write changes the size or the mtime.
     /// - Parameter version: the file version the tag stands for.
     public static func strong(_ version: FileVersion) -> EntityTag {
-        EntityTag(
-            opaque: hex(version.size) + "-" + hex(version.modificationSeconds) + "."
-                + hex(version.modificationNanoseconds)
-        )
+        // Written digit by digit into the string's storage (at most 3 × 16 hex digits and 2 separators): the
+        // same text as `String(_:radix: 16)` of each part joined, without the parts as strings.
+        let opaque = String(unsafeUninitializedCapacity: 50) { buffer in
+            var count = 0
+            func append(hex value: Int64) {
+                let bits = UInt64(bitPattern: value)
+                var shift: UInt64 = 60
+                while shift > 0 && bits >> shift == 0 { shift -= 4 }
+                while true {
+                    let digit = UInt8(truncatingIfNeeded: (bits >> shift) & 0xF)
+                    buffer[count] = digit < 10 ? 0x30 + digit : 0x57 + digit
+                    count += 1
+                    if shift == 0 { break }
+                    shift -= 4
+                }
+            }
+            append(hex: version.size)
+            buffer[count] = UInt8(ascii: "-")
+            count += 1
+            append(hex: version.modificationSeconds)
+            buffer[count] = UInt8(ascii: ".")
+            count += 1
+            append(hex: version.modificationNanoseconds)
+            return count
+        }
+        return EntityTag(opaque: opaque)
     }
 
     /// This tag with `suffix` appended to its opaque part, weakness kept: the tag of a variant (another
@@ -111,6 +133,4 @@ public struct EntityTag: Hashable, Sendable, CustomStringConvertible {
         }
         return .tags(tags)
     }
-
-    private static func hex(_ value: Int64) -> String { String(UInt64(bitPattern: value), radix: 16) }
 }

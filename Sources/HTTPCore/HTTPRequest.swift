@@ -8,8 +8,14 @@ public struct HTTPRequest: Sendable, Equatable {
     public var version: HTTPVersion?
     /// The header fields in the order received.
     public var headers: HTTPHeaders
-    /// The request line as received, without its line ending: what the access log shows.
-    public var requestLine: String
+    /// The request line as received, without its line ending: what the access log shows. Spelled from the
+    /// method, target and version when asked for, unless it was given (or received) differently: a parsed
+    /// request keeps no copy of a line those fields spell exactly, which is nearly every one.
+    public var requestLine: String {
+        get { givenRequestLine ?? "\(method) \(target)" + (version.map { " \($0)" } ?? "") }
+        set { givenRequestLine = newValue }
+    }
+    private var givenRequestLine: String?
 
     /// Creates a request head.
     public init(
@@ -23,7 +29,12 @@ public struct HTTPRequest: Sendable, Equatable {
         self.target = target
         self.version = version
         self.headers = headers
-        self.requestLine = requestLine ?? "\(method) \(target)" + (version.map { " \($0)" } ?? "")
+        self.givenRequestLine = requestLine
+    }
+
+    public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
+        lhs.method == rhs.method && lhs.target == rhs.target && lhs.version == rhs.version
+            && lhs.headers == rhs.headers && lhs.requestLine == rhs.requestLine
     }
 
     /// Whether this is an HTTP/0.9 simple request, answered with the body alone.

@@ -35,14 +35,19 @@ public struct HTTPRequestParser: Sendable {
         let line = Self.trimCR(bytes, start, lineEnd)
         if line.count > limits.maxRequestLineLength { throw .requestLineTooLong }
         var (method, target, version) = try parseRequestLine(line)
-        let requestLine = String(latin1: line)
+        // The line is exactly `method SP target [SP version]`, each decoded as received: the request spells it
+        // from those fields, and only a version read as another (below) needs the line kept as received.
+        var requestLine: String?
 
         guard let parsedVersion = version else {
             // HTTP/0.9 (RFC 1945 §4.1): "GET /path" alone; the head ends with that line.
-            return (HTTPRequest(method: method, target: target, version: nil, requestLine: requestLine), lineEnd + 1)
+            return (HTTPRequest(method: method, target: target, version: nil), lineEnd + 1)
         }
         // RFC 9112 §2.3: a higher minor version of a supported major version is treated as the highest we know.
-        if parsedVersion.major == 1 && parsedVersion.minor > 1 { version = .http1_1 }
+        if parsedVersion.major == 1 && parsedVersion.minor > 1 {
+            version = .http1_1
+            requestLine = String(latin1: line)
+        }
 
         var headers = HTTPHeaders()
         headers.reserveCapacity(8)  // One allocation for a usual head instead of one per doubling.

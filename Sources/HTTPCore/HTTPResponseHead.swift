@@ -62,9 +62,11 @@ extension HTTPHeaders {
 
     /// Appends the field's line as a head holds it: `Name: value` and CRLF, the value in ISO-8859-1.
     public static func appendField(name: String, value: String, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: name.utf8)
-        bytes.append(contentsOf: ": ".utf8)
+        name.appendUTF8Bytes(to: &bytes)
+        bytes.append(ASCII.colon)
+        bytes.append(ASCII.space)
         value.appendLatin1Bytes(to: &bytes)
-        bytes.append(contentsOf: "\r\n".utf8)
+        bytes.append(ASCII.cr)
+        bytes.append(ASCII.lf)
     }
 }

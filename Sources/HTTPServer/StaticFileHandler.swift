@@ -219,7 +219,8 @@ public struct StaticFileHandler: Sendable {
             return makeFilePlan(
                 file,
                 status: status,
-                at: { root.appending(segments: target.segments) },
+                // Captures the root alone: a closure over `self` would copy the whole handler (a retain per field).
+                at: { [root] in root.appending(segments: target.segments) },
                 name: target.segments.last ?? [],
                 request,
                 now: now
@@ -245,7 +246,7 @@ public struct StaticFileHandler: Sendable {
                     return makeFilePlan(
                         index,
                         status: indexStatus,
-                        at: { root.appending(segments: target.segments).appending(name) },
+                        at: { [root] in root.appending(segments: target.segments).appending(name) },
                         name: name,
                         request,
                         now: now

@@ -47,6 +47,25 @@ private let now2026: Int64 = 1_767_225_600
 }
 
 @Suite struct EntityTagTests {
+    /// The strong tag is the size, mtime seconds and nanoseconds in lower-case hex, as `String(_:radix:)` spells
+    /// them (a negative value as its 64-bit pattern), for every width from one digit to sixteen.
+    @Test(
+        arguments: [
+            (0, 0, 0), (1024, 1_733_500_000, 123_456_789), (Int64.max, Int64.min, 999_999_999), (-1, 15, 16),
+        ] as [(Int64, Int64, Int64)]
+    )
+    func strongTag_isTheVersionInHex(size: Int64, seconds: Int64, nanoseconds: Int64) {
+        let version = FileVersion(
+            device: 1,
+            inode: 2,
+            size: size,
+            modificationSeconds: seconds,
+            modificationNanoseconds: nanoseconds
+        )
+        let hex = { (value: Int64) in String(UInt64(bitPattern: value), radix: 16) }
+        #expect(EntityTag.strong(version).opaque == hex(size) + "-" + hex(seconds) + "." + hex(nanoseconds))
+    }
+
     @Test func strongTag_comesFromSizeAndNanosecondMTime() {
         let version = FileVersion(
             device: 1,

@@ -51,6 +51,20 @@ private func status(of text: String, limits: HTTPParserLimits = HTTPParserLimits
     @Test func higherMinorVersion_isTreatedAs11() throws {
         let request = try #require(try parse("GET / HTTP/1.2\r\nHost: a\r\n\r\n"))
         #expect(request.version == .http1_1)
+        #expect(request.requestLine == "GET / HTTP/1.2")  // The log shows the line as received.
+    }
+
+    /// The request line is the bytes received (ISO-8859-1 decoded), whatever the method, target and version.
+    @Test func requestLine_isTheLineAsReceived() throws {
+        let lines: [[UInt8]] = [
+            Array("GET /old".utf8), Array("HEAD /x HTTP/1.1".utf8), Array("BREW /pot?x=%41 HTTP/1.0".utf8),
+            Array("GET http://h/a#f HTTP/1.0".utf8), Array("GET /caf".utf8) + [0xE9] + Array(" HTTP/1.0".utf8),
+        ]
+        for line in lines {
+            let head = line + Array("\r\nHost: h\r\n\r\n".utf8)
+            let request = try #require(try HTTPRequestParser().parse(line.count == 8 ? line + [0x0A] : head)?.request)
+            #expect(request.requestLine == String(latin1: line))
+        }
     }
 
     @Test func leadingEmptyLine_isIgnored() throws {
