@@ -154,7 +154,9 @@ extension TemporaryTree {
                 try Threads.detach {
                     defer { finished.add(1, ordering: .sequentiallyConsistent) }
                     let index = client % sizes.count
-                    guard let socket = try? connectClient(server) else { return }
+                    // A long receive timeout: this checks bytes, not latency, and under ThreadSanitizer the 200
+                    // clients are served at a few dozen per second, so the last ones wait over 10 s for a first byte.
+                    guard let socket = try? connectClient(server, timeout: .seconds(45)) else { return }
                     defer { socket.close() }
                     guard (try? socket.sendAll(Array("GET /f\(index).bin HTTP/1.0\r\n\r\n".utf8))) != nil,
                         let reply = try? readToEnd(socket)
