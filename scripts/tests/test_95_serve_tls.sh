@@ -83,6 +83,20 @@ printf 'GET /hello.txt\r\n' | openssl s_client -quiet -connect "127.0.0.1:$PORT"
     2>/dev/null >"$tmp/simple"
 cmp "$site/hello.txt" "$tmp/simple" || fail "HTTP/0.9 over TLS differs"
 
+# Resumption: one TLS 1.3 session ticket per connection (SSL_CTX_set_num_tickets 1, README "TLS"), and a
+# connection that offers it is resumed ("Reused") and answered, and hands out a fresh ticket for the next one.
+tls_client() {  # SESSION-FLAG FILE OUTPUT: one HTTP/1.0 GET of /hello.txt through openssl s_client -msg
+    printf 'GET /hello.txt HTTP/1.0\r\n\r\n' | openssl s_client -connect "127.0.0.1:$PORT" -servername localhost \
+        -CAfile "$ca/ca.pem" -tls1_3 -msg -ign_eof "$1" "$2" >"$3" 2>&1
+}
+tls_client -sess_out "$tmp/session" "$tmp/full"
+assert_contains "$(cat "$tmp/full")" "New, TLSv1.3"
+assert_equal 1 "$(grep -c 'NewSessionTicket' "$tmp/full")" "session tickets after a full handshake"
+tls_client -sess_in "$tmp/session" "$tmp/resumed"
+assert_contains "$(cat "$tmp/resumed")" "Reused, TLSv1.3"
+assert_contains "$(cat "$tmp/resumed")" "HTTP/1.0 200 OK"
+assert_equal 1 "$(grep -c 'NewSessionTicket' "$tmp/resumed")" "session tickets after a resumed handshake"
+
 # The access log: Combined Log Format, then the TLS version.
 for _ in $(seq 1 50); do grep -q '"GET /hello.txt" 200' "$SERVER_LOG" && break; sleep 0.05; done
 assert_contains "$(cat "$SERVER_LOG")" "\"GET /hello.txt\" 200 $(wc -c <"$site/hello.txt") \"-\" \"-\" TLSv1.3"
