@@ -1,14 +1,43 @@
 /// An entity tag: `"opaque"` or, weak, `W/"opaque"` (RFC 9110 §8.8.3).
+///
+/// A file's tag (``strong(_:)``) keeps the numbers it is made of and spells them only when asked: a
+/// response writes them straight into its head (``write(to:)``), so the common answer builds no text.
 public struct EntityTag: Hashable, Sendable, CustomStringConvertible {
     /// The characters between the quotes.
-    public var opaque: String
+    public var opaque: String {
+        get {
+            guard let version else { return text }
+            var bytes: [UInt8] = []
+            bytes.appendWriting(atMost: Self.versionCapacity) { Self.write(version, to: &$0) }
+            return String(decoding: bytes, as: UTF8.self) + text
+        }
+        set {
+            text = newValue
+            version = nil
+        }
+    }
     /// Whether the tag is weak (`W/` prefix): it may only be compared weakly.
     public var isWeak: Bool
+    /// The whole opaque part, or with ``version`` what follows the version's text (a variant's suffix).
+    private var text: String
+    /// The version whose text starts the opaque part, for a tag made by ``strong(_:)``.
+    private var version: Version?
+
+    /// What a file's tag spells: size, and modification time's seconds and nanoseconds.
+    private struct Version: Hashable, Sendable {
+        var size: Int64
+        var seconds: Int64
+        var nanoseconds: Int64
+    }
+
+    /// The most bytes a ``Version`` spells: three 16-digit numbers and two separators.
+    private static let versionCapacity = 50
 
     /// Creates a tag; `opaque` must hold only `etagc` characters (no `"`, no controls).
     public init(opaque: String, isWeak: Bool = false) {
-        self.opaque = opaque
+        self.text = opaque
         self.isWeak = isWeak
+        self.version = nil
     }
 
     /// The strong tag of one version of a file's bytes: `"size-mtime.nanoseconds"` in hex.
@@ -17,54 +46,71 @@ public struct EntityTag: Hashable, Sendable, CustomStringConvertible {
     /// and inode numbers differ between them. Any write changes the size or the mtime.
     /// - Parameter version: the file version the tag stands for.
     public static func strong(_ version: FileVersion) -> EntityTag {
-        // Written digit by digit into the string's storage (at most 3 × 16 hex digits and 2 separators): the
-        // same text as `String(_:radix: 16)` of each part joined, without the parts as strings.
-        let opaque = String(unsafeUninitializedCapacity: 50) { buffer in
-            var count = 0
-            func append(hex value: Int64) {
-                let bits = UInt64(bitPattern: value)
-                var shift: UInt64 = 60
-                while shift > 0 && bits >> shift == 0 { shift -= 4 }
-                while true {
-                    let digit = UInt8(truncatingIfNeeded: (bits >> shift) & 0xF)
-                    buffer[count] = digit < 10 ? 0x30 + digit : 0x57 + digit
-                    count += 1
-                    if shift == 0 { break }
-                    shift -= 4
-                }
-            }
-            append(hex: version.size)
-            buffer[count] = UInt8(ascii: "-")
-            count += 1
-            append(hex: version.modificationSeconds)
-            buffer[count] = UInt8(ascii: ".")
-            count += 1
-            append(hex: version.modificationNanoseconds)
-            return count
-        }
-        return EntityTag(opaque: opaque)
+        var tag = EntityTag(opaque: "")
+        tag.version = Version(
+            size: version.size,
+            seconds: version.modificationSeconds,
+            nanoseconds: version.modificationNanoseconds
+        )
+        return tag
+    }
+
+    /// The same text as `String(_:radix: 16)` of each part, joined by `-` and `.`.
+    private static func write(_ version: Version, to writer: inout ByteWriter) {
+        writer.writeHex(version.size)
+        writer.write(UInt8(ascii: "-"))
+        writer.writeHex(version.seconds)
+        writer.write(UInt8(ascii: "."))
+        writer.writeHex(version.nanoseconds)
     }
 
     /// This tag with `suffix` appended to its opaque part, weakness kept: the tag of a variant (another
     /// content coding of the same bytes is a different representation, RFC 9110 §8.8.3).
-    public func appending(_ suffix: String) -> EntityTag { EntityTag(opaque: opaque + suffix, isWeak: isWeak) }
+    public func appending(_ suffix: String) -> EntityTag {
+        var tag = self
+        tag.text += suffix
+        return tag
+    }
 
     /// `"opaque"` or `W/"opaque"`, as sent in `ETag`.
     public var description: String { (isWeak ? "W/" : "") + "\"" + opaque + "\"" }
 
+    /// The most bytes ``write(to:)`` writes.
+    public var byteCapacity: Int { 4 + (version == nil ? 0 : Self.versionCapacity) + text.utf8.count }
+
+    /// Writes ``description`` in ISO-8859-1, as a head holds it, without building it first; at most
+    /// ``byteCapacity`` bytes.
+    public func write(to writer: inout ByteWriter) {
+        if isWeak { writer.write("W/") }
+        writer.write(UInt8(ascii: "\""))
+        if let version { Self.write(version, to: &writer) }
+        writer.writeLatin1(text)
+        writer.write(UInt8(ascii: "\""))
+    }
+
     /// Appends ``description`` to `bytes` in ISO-8859-1, as a head holds it, without building it first.
     public func append(to bytes: inout [UInt8]) {
-        if isWeak { bytes.append(contentsOf: "W/".utf8) }
-        bytes.append(UInt8(ascii: "\""))
-        opaque.appendLatin1Bytes(to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        bytes.appendWriting(atMost: byteCapacity) { write(to: &$0) }
+    }
+
+    public static func == (lhs: EntityTag, rhs: EntityTag) -> Bool {
+        guard lhs.isWeak == rhs.isWeak else { return false }
+        if lhs.version == rhs.version && lhs.text == rhs.text { return true }
+        return lhs.opaque == rhs.opaque
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(opaque)
+        hasher.combine(isWeak)
     }
 
     /// Weak comparison (RFC 9110 §8.8.3.2): the opaque parts match, whatever the weakness.
-    public func weaklyMatches(_ other: EntityTag) -> Bool { opaque == other.opaque }
+    public func weaklyMatches(_ other: EntityTag) -> Bool {
+        (version == other.version && text == other.text) || opaque == other.opaque
+    }
 
     /// Strong comparison: both strong and the opaque parts match.
-    public func stronglyMatches(_ other: EntityTag) -> Bool { !isWeak && !other.isWeak && opaque == other.opaque }
+    public func stronglyMatches(_ other: EntityTag) -> Bool { !isWeak && !other.isWeak && weaklyMatches(other) }
 
     /// Parses one entity tag, such as an `If-Range` value; `nil` if `text` is not exactly one tag.
     public init?(parsing text: String) {

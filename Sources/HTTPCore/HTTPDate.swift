@@ -29,28 +29,42 @@ public struct HTTPDate: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// Appends the IMF-fixdate to `bytes`, as a response head is written: no `String` on the way.
     public func append(to bytes: inout [UInt8]) { Self.append(secondsSinceEpoch, to: &bytes) }
 
+    /// The most bytes ``write(to:)`` writes: 29 for any year of four digits, more for far ones.
+    public static let byteCapacity = 46
+
+    /// Writes the IMF-fixdate, at most ``byteCapacity`` bytes.
+    public func write(to writer: inout ByteWriter) { Self.write(secondsSinceEpoch, to: &writer) }
+
     static func append(_ seconds: Int64, to bytes: inout [UInt8]) {
+        bytes.appendWriting(atMost: byteCapacity) { write(seconds, to: &$0) }
+    }
+
+    private static let weekdayBytes = weekdays.map { Array($0.utf8) }
+    private static let monthBytes = months.map { Array($0.utf8) }
+
+    static func write(_ seconds: Int64, to writer: inout ByteWriter) {
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400
         let (year, month, day) = civil(fromDays: days)
-        func two(_ value: Int64) {
-            if value < 10 { bytes.append(UInt8(ascii: "0")) }
-            ASCII.appendDecimal(value, to: &bytes)
+        writer.write(weekdayBytes[Int(((days % 7) + 7) % 7)])
+        writer.write(", ")
+        writer.writeTwoDigits(day)
+        writer.write(ASCII.space)
+        writer.write(monthBytes[Int(month) - 1])
+        writer.write(ASCII.space)
+        if year >= 1000 && year <= 9999 {
+            writer.writeTwoDigits(year / 100)
+            writer.writeTwoDigits(year % 100)
+        } else {
+            writer.writeDecimal(year)
         }
-        bytes.append(contentsOf: weekdays[Int(((days % 7) + 7) % 7)].utf8)
-        bytes.append(contentsOf: ", ".utf8)
-        two(day)
-        bytes.append(ASCII.space)
-        bytes.append(contentsOf: months[Int(month) - 1].utf8)
-        bytes.append(ASCII.space)
-        ASCII.appendDecimal(year, to: &bytes)
-        bytes.append(ASCII.space)
-        two(secondOfDay / 3600)
-        bytes.append(ASCII.colon)
-        two(secondOfDay / 60 % 60)
-        bytes.append(ASCII.colon)
-        two(secondOfDay % 60)
-        bytes.append(contentsOf: " GMT".utf8)
+        writer.write(ASCII.space)
+        writer.writeTwoDigits(secondOfDay / 3600)
+        writer.write(ASCII.colon)
+        writer.writeTwoDigits(secondOfDay / 60 % 60)
+        writer.write(ASCII.colon)
+        writer.writeTwoDigits(secondOfDay % 60)
+        writer.write(" GMT")
     }
 
     /// Days since 1970-01-01 to (year, month, day), after Howard Hinnant's `civil_from_days`.

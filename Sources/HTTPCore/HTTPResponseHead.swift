@@ -21,6 +21,22 @@ public struct HTTPResponseHead: Sendable, Equatable {
         return bytes
     }
 
+    /// The most bytes ``writeStatusLine(to:)`` writes.
+    public var statusLineCapacity: Int { 52 + status.reasonPhrase.utf8.count }
+
+    /// Writes `HTTP/x.y CODE Reason` and its CRLF, at most ``statusLineCapacity`` bytes.
+    public func writeStatusLine(to writer: inout ByteWriter) {
+        writer.write("HTTP/")
+        writer.writeDecimal(Int64(version.major))
+        writer.write(UInt8(ascii: "."))
+        writer.writeDecimal(Int64(version.minor))
+        writer.write(ASCII.space)
+        writer.writeDecimal(Int64(status.code))
+        writer.write(ASCII.space)
+        writer.writeUTF8(status.reasonPhrase)
+        writer.write("\r\n")
+    }
+
     /// Appends `HTTP/x.y CODE Reason` and its CRLF, byte by byte (no interpolated `String` on the way).
     public func appendStatusLine(to bytes: inout [UInt8]) {
         bytes.append(contentsOf: "HTTP/".utf8)
@@ -58,6 +74,20 @@ extension HTTPHeaders {
     func serialize(into bytes: inout [UInt8]) {
         for (name, value) in self { Self.appendField(name: name, value: value, to: &bytes) }
         bytes.append(contentsOf: "\r\n".utf8)
+    }
+
+    /// The most bytes ``writeField(name:value:to:)`` writes for this field.
+    public static func fieldCapacity(name: String, value: String) -> Int { name.utf8.count + value.utf8.count + 4 }
+
+    /// Writes the field's line as a head holds it: `Name: value` and CRLF, the value in ISO-8859-1; at most
+    /// ``fieldCapacity(name:value:)`` bytes.
+    public static func writeField(name: String, value: String, to writer: inout ByteWriter) {
+        writer.writeUTF8(name)
+        writer.write(ASCII.colon)
+        writer.write(ASCII.space)
+        writer.writeLatin1(value)
+        writer.write(ASCII.cr)
+        writer.write(ASCII.lf)
     }
 
     /// Appends the field's line as a head holds it: `Name: value` and CRLF, the value in ISO-8859-1.

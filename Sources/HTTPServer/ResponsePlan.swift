@@ -149,30 +149,39 @@ public struct ResponsePlan: Sendable {
             bytes.append(contentsOf: head.serialized())
             return
         }
-        HTTPResponseHead(status: status).appendStatusLine(to: &bytes)
-        var placed = entityTag == nil && lastModified == nil
-        for (name, value) in fields {
-            if !placed && name == "Accept-Ranges" {
-                appendValidators(to: &bytes)
-                placed = true
+        let statusLine = HTTPResponseHead(status: status)
+        // Room for every piece, counted first: the pieces are then written with plain stores.
+        var capacity = statusLine.statusLineCapacity + 2
+        for (name, value) in fields { capacity += HTTPHeaders.fieldCapacity(name: name, value: value) }
+        for (name, value) in addedFields { capacity += HTTPHeaders.fieldCapacity(name: name, value: value) }
+        if lastModified != nil { capacity += 17 + HTTPDate.byteCapacity }
+        if let entityTag { capacity += 8 + entityTag.byteCapacity }
+        bytes.appendWriting(atMost: capacity) { writer in
+            statusLine.writeStatusLine(to: &writer)
+            var placed = entityTag == nil && lastModified == nil
+            for (name, value) in fields {
+                if !placed && name == "Accept-Ranges" {
+                    writeValidators(to: &writer)
+                    placed = true
+                }
+                HTTPHeaders.writeField(name: name, value: value, to: &writer)
             }
-            HTTPHeaders.appendField(name: name, value: value, to: &bytes)
+            if !placed { writeValidators(to: &writer) }
+            for (name, value) in addedFields { HTTPHeaders.writeField(name: name, value: value, to: &writer) }
+            writer.write("\r\n")
         }
-        if !placed { appendValidators(to: &bytes) }
-        for (name, value) in addedFields { HTTPHeaders.appendField(name: name, value: value, to: &bytes) }
-        bytes.append(contentsOf: "\r\n".utf8)
     }
 
-    private func appendValidators(to bytes: inout [UInt8]) {
+    private func writeValidators(to writer: inout ByteWriter) {
         if let lastModified {
-            bytes.append(contentsOf: "Last-Modified: ".utf8)
-            lastModified.append(to: &bytes)
-            bytes.append(contentsOf: "\r\n".utf8)
+            writer.write("Last-Modified: ")
+            lastModified.write(to: &writer)
+            writer.write("\r\n")
         }
         if let entityTag {
-            bytes.append(contentsOf: "ETag: ".utf8)
-            entityTag.append(to: &bytes)
-            bytes.append(contentsOf: "\r\n".utf8)
+            writer.write("ETag: ")
+            entityTag.write(to: &writer)
+            writer.write("\r\n")
         }
     }
 

@@ -31,12 +31,13 @@ extension StaticFileHandler {
         return HTTPDate.parse(value, now: now)
     }
 
-    /// A 304 plan if the request's validators say the client's copy is current, else `nil`.
+    /// Turns `plan` into a 304 (its file closed) if the request's validators say the client's copy is current;
+    /// `true` when it did.
     ///
     /// `If-None-Match` takes precedence; `If-Modified-Since` counts only without it (RFC 9110 §13.2.2).
     /// The tag compared is the one in `plan`, so a negotiated variant is compared with its own tag.
-    func makeNotModifiedPlan(from plan: ResponsePlan, request: HTTPRequest, now: Int64) -> ResponsePlan? {
-        guard plan.status == .ok, request.method == .get || request.method == .head else { return nil }
+    func makeNotModified(_ plan: inout ResponsePlan, request: HTTPRequest, now: Int64) -> Bool {
+        guard plan.status == .ok, request.method == .get || request.method == .head else { return false }
         let notModified: Bool
         if let value = request.headers["If-None-Match"] {
             // RFC 9110 §13.1.2: weak comparison; `*` matches any current representation.
@@ -48,52 +49,52 @@ extension StaticFileHandler {
         } else {
             notModified = false
         }
-        guard notModified else { return nil }
+        guard notModified else { return false }
         // RFC 9110 §15.4.5: a 304 has no content; its head is the 200's, cut to what a 304 repeats
         // (ResponsePlan.head), so it carries the same validators.
-        var notModifiedPlan = plan
-        notModifiedPlan.status = .notModified
-        notModifiedPlan.body = .none
-        return notModifiedPlan
+        plan.closeFile()
+        plan.status = .notModified
+        plan.body = .none
+        return true
     }
 
-    /// `plan` narrowed by the request's `Range`: a 206, a 416, or `plan` unchanged.
+    /// Narrows `plan` by the request's `Range`: a 206, a 416, or `plan` unchanged.
     ///
     /// Only GET has ranges (RFC 9110 §14.2: a server ignores Range for other methods), so a HEAD
     /// shows exactly the head of a plain GET. `If-Range` that does not match means the whole file.
-    func applyRange(to plan: ResponsePlan, request: HTTPRequest, now: Int64) -> ResponsePlan {
+    func applyRange(to plan: inout ResponsePlan, request: HTTPRequest, now: Int64) {
         guard request.method == .get, plan.status == .ok, let range = request.headers["Range"] else {
-            return plan
+            return
         }
         if let condition = request.headers["If-Range"], !ifRangeMatches(condition, plan: plan, now: now) {
-            return plan
+            return
         }
         let length = plan.bodyLength
         switch RangeOutcome(rangeField: range, length: length) {
         case .full:
-            return plan
+            return
         case .unsatisfiable:
             plan.closeFile()
             var refusal = makeErrorPlan(.rangeNotSatisfiable, now: now)
             // RFC 9110 §15.5.17: a 416 says how long the representation is.
             refusal.fields.add(name: "Content-Range", value: "bytes */\(length)")
-            return refusal
+            plan = refusal
         case .partial(let offset, let count):
-            var partial = plan
-            partial.status = .partialContent
-            partial.fields.replaceOrAdd(name: "Content-Length", value: String(count))
-            partial.fields.add(
+            let body: ResponsePlan.Body
+            switch plan.body {
+            case .file(let file, let start, _): body = .file(file, offset: start + offset, length: count)
+            case .bytes(let bytes): body = .bytes(Array(bytes[Int(offset)..<Int(offset + count)]))
+            case .none, .parts, .gzip, .later: return
+            }
+            plan.status = .partialContent
+            plan.fields.replaceOrAdd(name: "Content-Length", value: String(count))
+            plan.fields.add(
                 name: "Content-Range",
                 value: "bytes \(offset)-\(offset + count - 1)/\(length)"
             )
-            switch plan.body {
-            case .file(let file, let start, _): partial.body = .file(file, offset: start + offset, length: count)
-            case .bytes(let bytes): partial.body = .bytes(Array(bytes[Int(offset)..<Int(offset + count)]))
-            case .none, .parts, .gzip, .later: return plan
-            }
-            return partial
+            plan.body = body
         case .multipart(let spans):
-            return makeMultipartPlan(from: plan, spans: spans, length: length)
+            plan = makeMultipartPlan(from: plan, spans: spans, length: length)
         }
     }
 

@@ -5,11 +5,10 @@ import HTTPCore
 extension StaticFileHandler {
     /// `plan` with the configured fields in ``ResponsePlan/addedFields``: the cache policy (files get
     /// `--max-age`, generated pages `no-cache`), CORS, then `--header` fields in the order given.
-    func addConfiguredFields(to plan: ResponsePlan) -> ResponsePlan {
+    func addConfiguredFields(to plan: inout ResponsePlan) {
         guard options.caching != .unspecified || options.corsOrigin != nil || options.extraFields.count > 0 else {
-            return plan
+            return
         }
-        var plan = plan
         switch options.caching {
         case .unspecified: break
         case .noCache: plan.addedFields.add(name: "Cache-Control", value: "no-cache")
@@ -30,7 +29,6 @@ extension StaticFileHandler {
             }
         }
         for (name, value) in options.extraFields { plan.addedFields.add(name: name, value: value) }
-        return plan
     }
 
     /// The 204 answer to an `OPTIONS` request when CORS is on: a CORS preflight (Fetch standard, "CORS-preflight

@@ -96,15 +96,15 @@ extension StaticFileHandler {
         }
     }
 
-    /// A 404 whose body is the site's `404.html` with its own type, if there is a usable one; else `plan`.
-    /// Read at each 404, so an edited page shows at once.
-    func applyErrorPage(to plan: ResponsePlan, now: Int64) -> ResponsePlan {
+    /// Turns a 404 `plan` into one whose body is the site's `404.html` with its own type, if there is a usable
+    /// one. Read at each 404, so an edited page shows at once.
+    func applyErrorPage(to plan: inout ResponsePlan, now: Int64) {
         guard plan.status == .notFound, options.errorPage, case .page(let file, let status) = lookUpErrorPage() else {
-            return plan
+            return
         }
         var headers = baseHeaders(now: now)
         headers.add(name: "Content-Type", value: options.mimeTypes.type(forFileName: Self.errorPageName))
         headers.add(name: "Content-Length", value: String(status.size))
-        return ResponsePlan(status: .notFound, fields: headers, body: .file(file, offset: 0, length: status.size))
+        plan = ResponsePlan(status: .notFound, fields: headers, body: .file(file, offset: 0, length: status.size))
     }
 }

@@ -12,9 +12,9 @@ extension StaticFileHandler {
         var headers = baseHeaders(now: now)
         headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
         headers.add(name: "Content-Length", value: String(Self.plainHTTPOnTLSPortBody.count))
+        var plan = ResponsePlan(status: .badRequest, fields: headers, body: .bytes(Self.plainHTTPOnTLSPortBody))
         // Like every answer, it carries the configured fields (--header, CORS, Cache-Control).
-        return addConfiguredFields(
-            to: ResponsePlan(status: .badRequest, fields: headers, body: .bytes(Self.plainHTTPOnTLSPortBody))
-        )
+        addConfiguredFields(to: &plan)
+        return plan
     }
 }

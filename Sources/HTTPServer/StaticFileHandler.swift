@@ -75,28 +75,36 @@ public struct StaticFileHandler: Sendable {
 
     /// The response to `request`. `now` is the current time in seconds, for the `Date` header.
     public func respond(to request: HTTPRequest, now: Int64) -> ResponsePlan {
-        let plan = makePlan(for: request, now: now)
+        var plan = makePlan(for: request, now: now)
         if case .later(let later) = plan.body {
-            return .later { self.finish(later.make(), for: request, now: now) }
+            return .later {
+                var plan = later.make()
+                self.finish(&plan, for: request, now: now)
+                return plan
+            }
         }
-        return finish(plan, for: request, now: now)
+        finish(&plan, for: request, now: now)
+        return plan
     }
 
     /// The steps every plan for a parsed request takes last: error page, configured fields, HTTP/0.9, HEAD.
-    private func finish(_ plan: ResponsePlan, for request: HTTPRequest, now: Int64) -> ResponsePlan {
-        var plan = addConfiguredFields(to: applyErrorPage(to: plan, now: now))
+    /// In place: a plan carries several references, and each copy would retain and release them all.
+    private func finish(_ plan: inout ResponsePlan, for request: HTTPRequest, now: Int64) {
+        applyErrorPage(to: &plan, now: now)
+        addConfiguredFields(to: &plan)
         if request.isSimpleRequest { plan.sendsHead = false }
         // RFC 9110 §9.3.2: HEAD gets the same header fields as GET, and no body.
         if request.method == .head {
             plan.closeFile()
             plan.body = .none
         }
-        return plan
     }
 
     /// The response to a request that could not be parsed.
     public func respond(to error: HTTPParseError, now: Int64) -> ResponsePlan {
-        addConfiguredFields(to: makeErrorPlan(error.status, now: now))
+        var plan = makeErrorPlan(error.status, now: now)
+        addConfiguredFields(to: &plan)
+        return plan
     }
 
     /// Whether `request` is a CORS preflight that this handler answers (`OPTIONS` with `--cors`). A browser never
@@ -111,7 +119,7 @@ public struct StaticFileHandler: Sendable {
     public func unauthorized(_ request: HTTPRequest, challenge: String, now: Int64) -> ResponsePlan {
         var plan = makeErrorPlan(.unauthorized, now: now)
         plan.fields.add(name: "WWW-Authenticate", value: challenge)
-        plan = addConfiguredFields(to: plan)
+        addConfiguredFields(to: &plan)
         if request.isSimpleRequest { plan.sendsHead = false }
         if request.method == .head { plan.body = .none }
         return plan
@@ -322,11 +330,9 @@ public struct StaticFileHandler: Sendable {
             plan.closeFile()
             return refusal
         }
-        if let notModified = makeNotModifiedPlan(from: plan, request: request, now: now) {
-            plan.closeFile()
-            return notModified
-        }
-        return applyRange(to: plan, request: request, now: now)
+        if makeNotModified(&plan, request: request, now: now) { return plan }
+        applyRange(to: &plan, request: request, now: now)
+        return plan
     }
 
     /// The 200 plan for an open regular file: the representation every GET of it starts from.
