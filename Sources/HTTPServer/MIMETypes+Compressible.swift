@@ -20,13 +20,8 @@ extension MIMETypes {
     /// audio, video, archives and anything already compressed, where gzip would only cost time.
     /// - Parameter contentType: a `Content-Type` value; parameters such as `charset` are ignored.
     public static func isCompressible(_ contentType: String) -> Bool {
-        // Nearly every answer is `text/…`: said without building the lowered essence.
-        let leading = contentType.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        if leading.count >= 5,
-            zip(leading, "text/".utf8).allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 })
-        {
-            return true
-        }
+        // Nearly every answer is `text/…`: said from the string's bytes, without building the lowered essence.
+        if isText(contentType) { return true }
         let essence =
             contentType.split(separator: ";", maxSplits: 1).first.map {
                 $0.trimmingSpaces.lowercased()
@@ -37,6 +32,29 @@ extension MIMETypes {
         let subtype = essence.dropFirst("application/".count)
         return compressibleApplicationTypes.contains(String(subtype)) || subtype.hasSuffix("+json")
             || subtype.hasSuffix("+xml")
+    }
+}
+
+extension MIMETypes {
+    private static let textPrefix = Array("text/".utf8)
+
+    /// Whether the type is `text/…` (any case, spaces before it allowed).
+    static func isText(_ contentType: String) -> Bool {
+        let text = textPrefix
+        let check = { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in
+            var start = 0
+            while start < bytes.count && (bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t")) {
+                start += 1
+            }
+            guard bytes.count - start >= 5 else { return false }
+            for offset in 0..<5 {
+                let byte = bytes[start + offset]
+                if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != text[offset] { return false }
+            }
+            return true
+        }
+        if let result = contentType.utf8.withContiguousStorageIfAvailable(check) { return result }
+        return Array(contentType.utf8).withUnsafeBufferPointer(check)
     }
 }
 

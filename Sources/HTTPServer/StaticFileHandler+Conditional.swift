@@ -3,6 +3,21 @@ import System
 
 /// Conditional requests (RFC 9110 §13) and byte ranges (RFC 9110 §14) on a file's 200 plan.
 extension StaticFileHandler {
+    /// Whether the request may have a field that turns a file's 200 into a 412, 304, 206 or 416: a condition
+    /// (`If-…`, RFC 9110 §13.1) or `Range` (§14.2). One pass over the names, which most requests end with
+    /// `false`, stands for the six lookups; a `true` only means the lookups run.
+    static func mayNarrow(_ headers: HTTPHeaders) -> Bool {
+        for (name, _) in headers {
+            guard let first = name.utf8.first else { continue }
+            switch first | 0x20 {
+            case UInt8(ascii: "i"): return true  // If-Match, If-None-Match, If-Modified-Since, ...
+            case UInt8(ascii: "r") where name.utf8.count == 5: return true  // Range
+            default: continue
+            }
+        }
+        return false
+    }
+
     /// A 412 plan if `If-Match` or `If-Unmodified-Since` fails, else `nil` (RFC 9110 §13.2.2 steps 1-2).
     ///
     /// `If-Match` compares strongly (`*` matches any current file); `If-Unmodified-Since` counts only

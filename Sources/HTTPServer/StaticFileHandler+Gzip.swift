@@ -36,28 +36,31 @@ extension StaticFileHandler {
     /// HEAD takes the same path as GET, so its head is the same.
     /// - Parameters:
     ///   - plan: the identity 200 plan, whose body is `file`.
+    ///   - type: its media type.
     ///   - file: the open file; closed here if the gzip body replaces it.
     ///   - status: the file's status when opened.
     ///   - path: the file's path, for finding `name.gz` beside it (made only when one is looked for).
     ///   - name: the file's name, which gave its media type.
     ///   - request: the request, for `Accept-Encoding` and `Range`.
+    ///   - mayHaveRange: `false` when the request is known to have no `Range` (``mayNarrow(_:)``).
     func applyContentCoding(
         to plan: inout ResponsePlan,
+        type: String,
         file: OpenFile,
         status: FileStatus,
         path: () -> FilePath,
         name: [UInt8],
-        request: HTTPRequest
+        request: HTTPRequest,
+        mayHaveRange: Bool
     ) {
-        guard let gzip, gzip.options.enabled, plan.status == .ok,
-            let type = plan.fields["Content-Type"], MIMETypes.isCompressible(type),
+        guard let gzip, gzip.options.enabled, plan.status == .ok, MIMETypes.isCompressible(type),
             !Self.isAlreadyEncoded(name)
         else { return }
         // In place: the identity plan's fields are extended, with no second array.
         plan.fields.add(name: "Vary", value: "Accept-Encoding")
         // RFC 9110 §14.2: Range is defined for GET only, so only a GET's Range pins the identity bytes;
         // a HEAD with Range shows the head of the plain GET, gzip included.
-        if request.method == .get && request.headers.contains("Range") { return }
+        if mayHaveRange && request.method == .get && request.headers.contains("Range") { return }
         let accepted = AcceptEncoding.acceptableCodings(request.headers, among: Self.codingTokens)
         for coding in accepted.compactMap({ token in Self.codings.first { $0.token == token } }) {
             if let precompressed = makePrecompressedPlan(from: plan, status: status, path: path(), coding: coding) {

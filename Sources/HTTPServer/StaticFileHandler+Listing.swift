@@ -29,7 +29,7 @@ extension StaticFileHandler {
             // The folder itself is inside the root, so only a link can lead out of it.
             if entry.mayBeSymbolicLink {
                 guard let real = try? FileSystem.realPath(path.appending(entry.name)), real.isWithin(realRoot),
-                    !isHidden(relativeSegments(real))
+                    !isHidden(realPath: real)
                 else { continue }
             }
             rows.append(

@@ -28,7 +28,7 @@ extension StaticFileHandler {
                 if error.isPermissionDenied { return .refused(.forbidden) }
                 continue
             }
-            guard let real = try? FileSystem.realPath(index), real.isWithin(realRoot), !isHidden(relativeSegments(real))
+            guard let real = try? FileSystem.realPath(index), real.isWithin(realRoot), !isHidden(realPath: real)
             else { return .refused(.notFound) }
             return .found(index, name: name)
         }
@@ -70,7 +70,7 @@ extension StaticFileHandler {
         guard let real = try? FileSystem.realPath(path), real.isWithin(realRoot) else {
             return .refused("is a link out of the root")
         }
-        guard !isHidden(relativeSegments(real)) else { return .refused("is a link to a dotfile") }
+        guard !isHidden(realPath: real) else { return .refused("is a link to a dotfile") }
         do {
             let file = try OpenFile.open(path)
             guard let opened = try? file.status(), opened.kind == .regular else {

@@ -153,7 +153,7 @@ public struct StaticFileHandler: Sendable {
         }
         // A symbolic link inside the root may point anywhere; only its real target counts, and a link
         // must not be a way round the dotfile rule either.
-        guard let real = try? FileSystem.realPath(path), real.isWithin(realRoot), !isHidden(relativeSegments(real))
+        guard let real = try? FileSystem.realPath(path), real.isWithin(realRoot), !isHidden(realPath: real)
         else {
             return makeErrorPlan(.notFound, now: now)
         }
@@ -282,10 +282,31 @@ public struct StaticFileHandler: Sendable {
 
     static let wellKnown = Array(".well-known".utf8)
 
-    /// The segments of a real path below the real root.
-    func relativeSegments(_ real: FilePath) -> [[UInt8]] {
+    /// Whether `real`, a real path within the real root, is hidden below it (``isHidden(_:)`` of its segments
+    /// there), read off its bytes: no array of segments is made.
+    func isHidden(realPath real: FilePath) -> Bool {
+        guard !options.dotfiles else { return false }
         let base = realRoot.bytes.last == UInt8(ascii: "/") ? realRoot.bytes.count - 1 : realRoot.bytes.count
-        return real.bytes.dropFirst(base).split(separator: UInt8(ascii: "/")).map(Array.init)
+        return real.bytes.withUnsafeBufferPointer { bytes in
+            var first = true
+            var index = base
+            while index < bytes.count {
+                // A segment starts after each run of slashes.
+                guard bytes[index] == UInt8(ascii: "/") else {
+                    index += 1
+                    continue
+                }
+                while index < bytes.count && bytes[index] == UInt8(ascii: "/") { index += 1 }
+                guard index < bytes.count else { break }
+                if bytes[index] == UInt8(ascii: ".") {
+                    var end = index
+                    while end < bytes.count && bytes[end] != UInt8(ascii: "/") { end += 1 }
+                    if !(first && bytes[index..<end].elementsEqual(Self.wellKnown)) { return true }
+                }
+                first = false
+            }
+            return false
+        }
     }
 
     /// Opens the file, builds its 200 plan, then applies the conditional fields and `Range`.
@@ -315,17 +336,22 @@ public struct StaticFileHandler: Sendable {
         _ request: HTTPRequest,
         now: Int64
     ) -> ResponsePlan {
-        var plan = makeFilePlan(file, status: status, name: name, request: request, now: now)
+        let type = options.mimeTypes.type(forFileName: name)
+        var plan = makeFilePlan(file, status: status, type: type, now: now)
+        let mayNarrow = Self.mayNarrow(request.headers)
         // Content coding (StaticFileHandler+Gzip.swift): identity or the gzip variant, chosen before the
         // conditionals so that If-None-Match is compared with the tag of the variant that would be sent.
         applyContentCoding(
             to: &plan,
+            type: type,
             file: file,
             status: status,
             path: path,
             name: name,
-            request: request
+            request: request,
+            mayHaveRange: mayNarrow
         )
+        guard mayNarrow else { return plan }
         if let refusal = makePreconditionFailedPlan(for: plan, request: request, now: now) {
             plan.closeFile()
             return refusal
@@ -335,20 +361,14 @@ public struct StaticFileHandler: Sendable {
         return plan
     }
 
-    /// The 200 plan for an open regular file: the representation every GET of it starts from.
+    /// The 200 plan for an open regular file of media type `type`: the representation every GET of it starts from.
     ///
-    /// Content negotiation starts from it: ``applyContentCoding(to:file:status:path:name:request:)``
+    /// Content negotiation starts from it: ``applyContentCoding(to:type:file:status:path:name:request:mayHaveRange:)``
     /// picks a variant (another body, `Content-Encoding`, `Vary`, its own entity tag), and conditionals and
     /// ranges then apply to that variant. The validators are the file's ``FileVersion`` and mtime, typed.
-    func makeFilePlan(
-        _ file: OpenFile,
-        status: FileStatus,
-        name: [UInt8],
-        request: HTTPRequest,
-        now: Int64
-    ) -> ResponsePlan {
+    func makeFilePlan(_ file: OpenFile, status: FileStatus, type: String, now: Int64) -> ResponsePlan {
         var headers = baseHeaders(now: now)
-        headers.add(name: "Content-Type", value: options.mimeTypes.type(forFileName: name))
+        headers.add(name: "Content-Type", value: type)
         headers.add(name: "Content-Length", value: String(status.size))
         headers.add(name: "Accept-Ranges", value: "bytes")
         return ResponsePlan(
