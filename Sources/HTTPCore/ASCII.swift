@@ -17,14 +17,12 @@ enum ASCII {
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     /// `tchar` of RFC 9110 §5.6.2: the characters allowed in a token (method, header name).
+    /// One bit per byte below 128: a shift and a mask instead of a comparison with each character.
+    @inline(__always)
     static func isTokenCharacter(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return true
-        default:
-            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
+        // Bytes 0-63: "!#$%&'*+-." and the digits; bytes 64-127: the letters and "^_`|~".
+        if byte < 64 { return (0x03FF_6CFA_0000_0000 as UInt64) >> byte & 1 == 1 }
+        return byte < 128 && (0x57FF_FFFF_C7FF_FFFE as UInt64) >> (byte - 64) & 1 == 1
     }
 
     /// Appends `value` in decimal (a `-` first when negative), as `String(value)` spells it.
@@ -64,6 +62,19 @@ extension String {
             for byte in bytes { scalars.append(Unicode.Scalar(byte)) }
             self = String(scalars)
         }
+    }
+
+    /// ``init(latin1:)`` of `bytes[range]`, told by the caller (which read every byte already) whether they
+    /// are all ASCII: then they are copied as they are, without a second look at each.
+    init(latin1 bytes: UnsafeRawBufferPointer, _ range: Range<Int>, isASCII: Bool) {
+        guard isASCII else {
+            self.init(latin1: bytes[range])
+            return
+        }
+        self.init(
+            decoding: UnsafeRawBufferPointer(rebasing: bytes[range]).assumingMemoryBound(to: UInt8.self),
+            as: UTF8.self
+        )
     }
 
     /// Appends the string's UTF-8 bytes to `bytes`, copied from its storage in one go when it has one.

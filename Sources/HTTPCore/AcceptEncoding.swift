@@ -99,7 +99,7 @@ public struct AcceptEncoding: Sendable, Equatable {
     ///   - headers: the request's header fields.
     ///   - candidates: the codings the server could send, in its order of preference.
     public static func acceptableCodings(_ headers: HTTPHeaders, among candidates: [String]) -> [String] {
-        let values = headers.values(for: "Accept-Encoding")
+        let values = headers.values(for: .acceptEncoding)
         guard !values.isEmpty else { return [] }
         return AcceptEncoding(parsing: values).acceptableCodings(candidates)
     }
@@ -111,7 +111,7 @@ public struct AcceptEncoding: Sendable, Equatable {
     /// the file's bytes. An empty field also means identity: the client wants no coding at all.
     /// - Parameter headers: the request's header fields.
     public static func prefersGzip(_ headers: HTTPHeaders) -> Bool {
-        let values = headers.values(for: "Accept-Encoding")
+        let values = headers.values(for: .acceptEncoding)
         guard !values.isEmpty else { return false }
         return AcceptEncoding(parsing: values).prefersGzip
     }

@@ -55,7 +55,7 @@ public enum BodyFraming: Equatable, Sendable {
             self = .chunked
             return
         }
-        let fields = request.headers.values(for: "Content-Length")
+        let fields = request.headers.values(for: .contentLength)
         if fields.isEmpty {
             self = .none
             return
@@ -70,7 +70,7 @@ public enum BodyFraming: Equatable, Sendable {
 
     /// The transfer codings listed in every `Transfer-Encoding` field, in order, trimmed and in lower case.
     private static func codings(_ headers: HTTPHeaders) -> [String] {
-        headers.values(for: "Transfer-Encoding").flatMap { $0.split(separator: ",") }.map {
+        headers.values(for: .transferEncoding).flatMap { $0.split(separator: ",") }.map {
             $0.trimmingWhitespace().lowercased()
         }
     }

@@ -34,7 +34,7 @@ public struct HTTPRequestParser: Sendable {
         }
         let line = Self.trimCR(bytes, start, lineEnd)
         if line.count > limits.maxRequestLineLength { throw .requestLineTooLong }
-        var (method, target, version) = try parseRequestLine(line)
+        var (method, target, version) = try parseRequestLine(bytes, line)
         // The line is exactly `method SP target [SP version]`, each decoded as received: the request spells it
         // from those fields, and only a version read as another (below) needs the line kept as received.
         var requestLine: String?
@@ -46,11 +46,10 @@ public struct HTTPRequestParser: Sendable {
         // RFC 9112 §2.3: a higher minor version of a supported major version is treated as the highest we know.
         if parsedVersion.major == 1 && parsedVersion.minor > 1 {
             version = .http1_1
-            requestLine = String(latin1: line)
+            requestLine = String(latin1: bytes[line])
         }
 
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(8)  // One allocation for a usual head instead of one per doubling.
+        var headers = HTTPHeaders(indexedCapacity: 8)  // One allocation for a usual head, not one per doubling.
         var cursor = lineEnd + 1
         let headerStart = cursor
         while true {
@@ -63,18 +62,17 @@ public struct HTTPRequestParser: Sendable {
             cursor = end + 1
             if field.isEmpty { break }
             if headers.count >= limits.maxHeaderCount { throw .tooManyHeaders }
-            let (name, value) = try parseField(field)
-            headers.add(name: name, value: value)
+            try addField(bytes, field, to: &headers)
         }
 
-        var request = HTTPRequest(
+        let request = HTTPRequest(
             method: method,
             target: target,
             version: version,
             headers: headers,
             requestLine: requestLine
         )
-        try validate(&request)
+        try validate(request)
         return (request, cursor)
     }
 
@@ -87,49 +85,78 @@ public struct HTTPRequestParser: Sendable {
     }
 
     private func parseRequestLine(
-        _ line: UnsafeRawBufferPointer.SubSequence
-    ) throws(HTTPParseError)
-        -> (HTTPMethod, String, HTTPVersion?)
-    {
-        if line.contains(ASCII.cr) { throw .badRequest("bare CR in request line") }
-        // RFC 9112 §3: method SP request-target SP HTTP-version, single spaces: two or three parts.
-        guard let firstSpace = line.firstIndex(of: ASCII.space) else { throw .badRequest("malformed request line") }
-        let secondSpace = line[(firstSpace + 1)...].firstIndex(of: ASCII.space)
-        if let secondSpace, line[(secondSpace + 1)...].contains(ASCII.space) {
-            throw .badRequest("malformed request line")
+        _ bytes: UnsafeRawBufferPointer,
+        _ line: Range<Int>
+    ) throws(HTTPParseError) -> (HTTPMethod, String, HTTPVersion?) {
+        // One pass finds the spaces and any CR; the checks then run in the grammar's order.
+        var firstSpace: Int?
+        var secondSpace: Int?
+        var moreSpaces = false
+        var bareCR = false
+        for index in line {
+            let byte = bytes[index]
+            if byte == ASCII.space {
+                if firstSpace == nil {
+                    firstSpace = index
+                } else if secondSpace == nil {
+                    secondSpace = index
+                } else {
+                    moreSpaces = true
+                }
+            } else if byte == ASCII.cr {
+                bareCR = true
+            }
         }
-        let methodBytes = line[line.startIndex..<firstSpace]
-        guard !methodBytes.isEmpty, methodBytes.allSatisfy(ASCII.isTokenCharacter) else {
+        if bareCR { throw .badRequest("bare CR in request line") }
+        // RFC 9112 §3: method SP request-target SP HTTP-version, single spaces: two or three parts.
+        guard let firstSpace, !moreSpaces else { throw .badRequest("malformed request line") }
+        let methodBytes = line.lowerBound..<firstSpace
+        guard !methodBytes.isEmpty, methodBytes.allSatisfy({ ASCII.isTokenCharacter(bytes[$0]) }) else {
             throw .badRequest("malformed method")
         }
-        let method = Self.method(methodBytes)
-        let targetBytes = line[(firstSpace + 1)..<(secondSpace ?? line.endIndex)]
-        guard !targetBytes.isEmpty, !targetBytes.contains(where: { $0 < 0x21 || $0 == 0x7F }) else {
-            throw .badRequest("malformed request target")
+        let method = Self.method(bytes, methodBytes)
+        let targetBytes = (firstSpace + 1)..<(secondSpace ?? line.upperBound)
+        var nonASCII: UInt8 = 0
+        for index in targetBytes {
+            let byte = bytes[index]
+            if byte < 0x21 || byte == 0x7F { throw .badRequest("malformed request target") }
+            nonASCII |= byte
         }
-        let target = String(latin1: targetBytes)
+        if targetBytes.isEmpty { throw .badRequest("malformed request target") }
+        let target = String(latin1: bytes, targetBytes, isASCII: nonASCII < 0x80)
         guard let secondSpace else {
             // RFC 1945 §4.1: a Simple-Request is only ever GET.
             guard method == .get else { throw .badRequest("HTTP/0.9 request with a method other than GET") }
-            try Self.validateTarget(target)
+            try Self.validateTarget(bytes, targetBytes)
             return (method, target, nil)
         }
-        let version = try Self.parseVersion(line[(secondSpace + 1)...])
-        try Self.validateTarget(target)
+        let version = try Self.parseVersion(bytes[(secondSpace + 1)..<line.upperBound])
+        try Self.validateTarget(bytes, targetBytes)
         return (method, target, version)
     }
 
     /// The method named by `bytes` (a token): the shared value for GET and HEAD, which nearly every request is.
-    static func method(_ bytes: UnsafeRawBufferPointer.SubSequence) -> HTTPMethod {
-        if bytes.elementsEqual("GET".utf8) { return .get }
-        if bytes.elementsEqual("HEAD".utf8) { return .head }
-        return HTTPMethod(String(latin1: bytes))
+    static func method(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> HTTPMethod {
+        let start = range.lowerBound
+        if range.count == 3, bytes[start] == UInt8(ascii: "G"), bytes[start + 1] == UInt8(ascii: "E"),
+            bytes[start + 2] == UInt8(ascii: "T")
+        {
+            return .get
+        }
+        if range.count == 4, bytes[start] == UInt8(ascii: "H"), bytes[start + 1] == UInt8(ascii: "E"),
+            bytes[start + 2] == UInt8(ascii: "A"), bytes[start + 3] == UInt8(ascii: "D")
+        {
+            return .head
+        }
+        return HTTPMethod(String(latin1: bytes[range]))
     }
 
     /// `HTTP/` DIGIT `.` DIGIT (RFC 9112 §2.3); a major version other than 1 is 505.
     static func parseVersion(_ bytes: UnsafeRawBufferPointer.SubSequence) throws(HTTPParseError) -> HTTPVersion {
         let start = bytes.startIndex
-        guard bytes.count == 8, bytes.prefix(5).elementsEqual("HTTP/".utf8), ASCII.isDigit(bytes[start + 5]),
+        guard bytes.count == 8, bytes[start] == UInt8(ascii: "H"), bytes[start + 1] == UInt8(ascii: "T"),
+            bytes[start + 2] == UInt8(ascii: "T"), bytes[start + 3] == UInt8(ascii: "P"),
+            bytes[start + 4] == ASCII.slash, ASCII.isDigit(bytes[start + 5]),
             bytes[start + 6] == UInt8(ascii: "."), ASCII.isDigit(bytes[start + 7])
         else { throw .badRequest("malformed HTTP version") }
         let version = HTTPVersion(major: Int(bytes[start + 5] - 0x30), minor: Int(bytes[start + 7] - 0x30))
@@ -137,33 +164,69 @@ public struct HTTPRequestParser: Sendable {
         return version
     }
 
-    /// The origin form `/path` or the absolute form `http://host/path` (RFC 9112 §3.2).
-    static func validateTarget(_ target: String) throws(HTTPParseError) {
-        if target.hasPrefix("/") { return }
-        let lower = target.lowercased()
-        if lower.hasPrefix("http://") || lower.hasPrefix("https://") { return }
+    /// The origin form `/path` or the absolute form `http://host/path` (RFC 9112 §3.2), the scheme in any case.
+    static func validateTarget(_ bytes: UnsafeRawBufferPointer, _ target: Range<Int>) throws(HTTPParseError) {
+        if bytes[target.lowerBound] == ASCII.slash { return }
+        func hasPrefix(_ lowercase: StaticString) -> Bool {
+            guard target.count >= lowercase.utf8CodeUnitCount else { return false }
+            for offset in 0..<lowercase.utf8CodeUnitCount
+            where ASCII.lowercased(bytes[target.lowerBound + offset]) != lowercase.utf8Start[offset] {
+                return false
+            }
+            return true
+        }
+        if hasPrefix("http://") || hasPrefix("https://") { return }
         throw .badRequest("request target must start with /")
     }
 
-    private func parseField(_ field: UnsafeRawBufferPointer.SubSequence) throws(HTTPParseError) -> (String, String) {
+    /// Parses one field line and adds it to `headers`; a known name (``HTTPHeaders/KnownName``) spelled the
+    /// usual way shares that constant spelling instead of a new string.
+    private func addField(
+        _ bytes: UnsafeRawBufferPointer,
+        _ field: Range<Int>,
+        to headers: inout HTTPHeaders
+    ) throws(HTTPParseError) {
         // RFC 9112 §5.2: obs-fold is obsolete; a server may reject it with 400.
-        if field.first == ASCII.space || field.first == ASCII.tab { throw .badRequest("obsolete line folding") }
-        guard let colon = field.firstIndex(of: ASCII.colon) else { throw .badRequest("header field without colon") }
-        let name = field[field.startIndex..<colon]
+        let first = bytes[field.lowerBound]
+        if first == ASCII.space || first == ASCII.tab { throw .badRequest("obsolete line folding") }
+        var colon = field.lowerBound
+        while colon < field.upperBound, bytes[colon] != ASCII.colon { colon += 1 }
+        if colon == field.upperBound { throw .badRequest("header field without colon") }
         // RFC 9112 §5.1: no whitespace between the field name and the colon; such a request gets 400.
-        guard !name.isEmpty, name.allSatisfy(ASCII.isTokenCharacter) else { throw .badRequest("malformed header name") }
-        var value = field[(colon + 1)...]
-        while let first = value.first, first == ASCII.space || first == ASCII.tab { value = value.dropFirst() }
-        while let last = value.last, last == ASCII.space || last == ASCII.tab { value = value.dropLast() }
-        // RFC 9110 §5.5: field values are visible characters, spaces, tabs and obs-text; CR, LF and NUL are refused.
-        if value.contains(where: { ($0 < 0x20 && $0 != ASCII.tab) || $0 == 0x7F }) {
-            throw .badRequest("control character in header value")
+        let name = field.lowerBound..<colon
+        guard !name.isEmpty, name.allSatisfy({ ASCII.isTokenCharacter(bytes[$0]) }) else {
+            throw .badRequest("malformed header name")
         }
-        return (String(latin1: name), String(latin1: value))
+        var valueStart = colon + 1
+        var valueEnd = field.upperBound
+        while valueStart < valueEnd, bytes[valueStart] == ASCII.space || bytes[valueStart] == ASCII.tab {
+            valueStart += 1
+        }
+        while valueEnd > valueStart, bytes[valueEnd - 1] == ASCII.space || bytes[valueEnd - 1] == ASCII.tab {
+            valueEnd -= 1
+        }
+        // RFC 9110 §5.5: field values are visible characters, spaces, tabs and obs-text; CR, LF and NUL are refused.
+        var nonASCII: UInt8 = 0
+        for index in valueStart..<valueEnd {
+            let byte = bytes[index]
+            if (byte < 0x20 && byte != ASCII.tab) || byte == 0x7F {
+                throw .badRequest("control character in header value")
+            }
+            nonASCII |= byte
+        }
+        let known = HTTPHeaders.KnownName.recognise(UnsafeRawBufferPointer(rebasing: bytes[name]))
+        let nameString: String
+        if let known, known.exact {
+            nameString = known.name.name
+        } else {
+            nameString = String(latin1: bytes, name, isASCII: true)
+        }
+        let value = String(latin1: bytes, valueStart..<valueEnd, isASCII: nonASCII < 0x80)
+        headers.add(name: nameString, value: value, known: known?.name)
     }
 
-    private func validate(_ request: inout HTTPRequest) throws(HTTPParseError) {
-        let hosts = request.headers.count(named: "Host")
+    private func validate(_ request: HTTPRequest) throws(HTTPParseError) {
+        let hosts = request.headers.count(named: .host)
         // RFC 9112 §3.2: an HTTP/1.1 request without Host, or with more than one, gets 400.
         if let version = request.version, version >= .http1_1, hosts != 1 {
             throw .badRequest(hosts == 0 ? "HTTP/1.1 request without Host" : "more than one Host")
@@ -171,16 +234,17 @@ public struct HTTPRequestParser: Sendable {
         if hosts > 1 { throw .badRequest("more than one Host") }
         // RFC 9112 §6.1: an HTTP/1.0 recipient cannot know the codings, so Transfer-Encoding in an HTTP/1.0
         // message means faulty framing: the body's end is unknown (nginx answers 400 too).
-        let codings = request.headers["Transfer-Encoding"]
-        if let version = request.version, version < .http1_1, codings != nil {
+        let codings = request.headers.contains(.transferEncoding)
+        if let version = request.version, version < .http1_1, codings {
             throw .badRequest("Transfer-Encoding in an HTTP/1.0 request")
         }
         // RFC 9112 §6.1: a server MAY reject a request with both Transfer-Encoding and Content-Length; request
         // smuggling lives on two parties reading the two differently (nginx rejects it too).
-        if codings != nil, request.headers["Content-Length"] != nil {
-            throw .badRequest("both Transfer-Encoding and Content-Length")
-        }
+        let length = request.headers.contains(.contentLength)
+        if codings, length { throw .badRequest("both Transfer-Encoding and Content-Length") }
         // RFC 9112 §6.3: chunked must be the final coding, and a Content-Length must be one valid number.
+        // Without either field the request has no body (§6.3 (7)): nothing to check.
+        guard codings || length else { return }
         do throws(HTTPFramingError) {
             _ = try BodyFraming(request: request)
         } catch {
@@ -198,9 +262,9 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// The line from `start` up to `lf`, without a CR right before the LF (LF-only endings are accepted).
-    static func trimCR(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ lf: Int) -> UnsafeRawBufferPointer.SubSequence {
+    static func trimCR(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ lf: Int) -> Range<Int> {
         let end = lf > start && bytes[lf - 1] == ASCII.cr ? lf - 1 : lf
-        return bytes[start..<end]
+        return start..<end
     }
 }
 

@@ -84,7 +84,7 @@ public struct RequestHeadReader: Sendable {
     /// (`Transfer-Encoding`, or a `Content-Length` other than `0`) that the server, serving GET and HEAD
     /// only, will not read.
     static func mayHaveUnreadInput(_ request: HTTPRequest, after headLength: Int, of receivedCount: Int) -> Bool {
-        receivedCount > headLength || request.headers["Transfer-Encoding"] != nil
-            || (request.headers["Content-Length"].map { $0 != "0" } ?? false)
+        receivedCount > headLength || request.headers.contains(.transferEncoding)
+            || (request.headers[.contentLength].map { $0 != "0" } ?? false)
     }
 }

@@ -139,9 +139,9 @@ public final class AccessLog: Sendable {
         bytes.append(UInt8(ascii: " "))
         appendDecimal(bytesSent, to: &bytes)
         bytes.append(contentsOf: " \"".utf8)
-        appendEscaped(request?.headers["Referer"] ?? "-", to: &bytes)
+        appendEscaped(request?.headers[.referer] ?? "-", to: &bytes)
         bytes.append(contentsOf: "\" \"".utf8)
-        appendEscaped(request?.headers["User-Agent"] ?? "-", to: &bytes)
+        appendEscaped(request?.headers[.userAgent] ?? "-", to: &bytes)
         bytes.append(UInt8(ascii: "\""))
         if let tlsVersion {
             bytes.append(UInt8(ascii: " "))

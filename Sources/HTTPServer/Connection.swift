@@ -308,7 +308,7 @@ final class Connection {
         // A CORS preflight comes without credentials by design (Fetch standard): asking for them would fail
         // every preflighted cross-origin request to a protected folder.
         if let auth = context.auth, !context.handler.isCORSPreflight(request) {
-            switch auth.decide(authorization: request.headers["Authorization"]) {
+            switch auth.decide(authorization: request.headers[.authorization]) {
             case .allowed(let user):
                 self.user = user
             case .denied:

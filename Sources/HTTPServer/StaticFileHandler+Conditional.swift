@@ -3,19 +3,11 @@ import System
 
 /// Conditional requests (RFC 9110 §13) and byte ranges (RFC 9110 §14) on a file's 200 plan.
 extension StaticFileHandler {
-    /// Whether the request may have a field that turns a file's 200 into a 412, 304, 206 or 416: a condition
-    /// (`If-…`, RFC 9110 §13.1) or `Range` (§14.2). One pass over the names, which most requests end with
-    /// `false`, stands for the six lookups; a `true` only means the lookups run.
+    /// Whether the request has a field that turns a file's 200 into a 412, 304, 206 or 416: a condition
+    /// (`If-…`, RFC 9110 §13.1) or `Range` (§14.2). Most requests have none: one test of the parsed request's
+    /// index stands for the six lookups.
     static func mayNarrow(_ headers: HTTPHeaders) -> Bool {
-        for (name, _) in headers {
-            guard let first = name.utf8.first else { continue }
-            switch first | 0x20 {
-            case UInt8(ascii: "i"): return true  // If-Match, If-None-Match, If-Modified-Since, ...
-            case UInt8(ascii: "r") where name.utf8.count == 5: return true  // Range
-            default: continue
-            }
-        }
-        return false
+        headers.containsAny([.ifMatch, .ifNoneMatch, .ifModifiedSince, .ifUnmodifiedSince, .ifRange, .range])
     }
 
     /// A 412 plan if `If-Match` or `If-Unmodified-Since` fails, else `nil` (RFC 9110 §13.2.2 steps 1-2).
@@ -25,13 +17,13 @@ extension StaticFileHandler {
     func makePreconditionFailedPlan(for plan: ResponsePlan, request: HTTPRequest, now: Int64) -> ResponsePlan? {
         guard plan.status == .ok else { return nil }
         let passes: Bool
-        if let value = request.headers["If-Match"] {
+        if let value = request.headers[.ifMatch] {
             let current = plan.entityTag
             switch EntityTag.parseList(value) {
             case .any: passes = true
             case .tags(let tags): passes = current.map { tag in tags.contains { $0.stronglyMatches(tag) } } ?? false
             }
-        } else if let since = Self.singleDate("If-Unmodified-Since", in: request, now: now) {
+        } else if let since = Self.singleDate(.ifUnmodifiedSince, in: request, now: now) {
             passes = plan.lastModified.map { $0.secondsSinceEpoch <= since } ?? false
         } else {
             passes = true
@@ -41,8 +33,8 @@ extension StaticFileHandler {
 
     /// The date in the field `name` when it appears exactly once and parses; otherwise `nil`, and the field is
     /// ignored (RFC 9110 §13.1.3, §13.1.4: an invalid or repeated date is not a condition).
-    private static func singleDate(_ name: String, in request: HTTPRequest, now: Int64) -> Int64? {
-        guard let value = request.headers[name], request.headers.values(for: name).count == 1 else { return nil }
+    private static func singleDate(_ name: HTTPHeaders.KnownName, in request: HTTPRequest, now: Int64) -> Int64? {
+        guard request.headers.count(named: name) == 1, let value = request.headers[name] else { return nil }
         return HTTPDate.parse(value, now: now)
     }
 
@@ -54,11 +46,11 @@ extension StaticFileHandler {
     func makeNotModified(_ plan: inout ResponsePlan, request: HTTPRequest, now: Int64) -> Bool {
         guard plan.status == .ok, request.method == .get || request.method == .head else { return false }
         let notModified: Bool
-        if let value = request.headers["If-None-Match"] {
+        if let value = request.headers[.ifNoneMatch] {
             // RFC 9110 §13.1.2: weak comparison; `*` matches any current representation.
             let current = plan.entityTag
             notModified = current.map { EntityTag.parseList(value).weaklyMatches($0) } ?? false
-        } else if let since = Self.singleDate("If-Modified-Since", in: request, now: now) {
+        } else if let since = Self.singleDate(.ifModifiedSince, in: request, now: now) {
             // Last-Modified has one-second precision.
             notModified = plan.lastModified.map { $0.secondsSinceEpoch <= since } ?? false
         } else {
@@ -78,10 +70,10 @@ extension StaticFileHandler {
     /// Only GET has ranges (RFC 9110 §14.2: a server ignores Range for other methods), so a HEAD
     /// shows exactly the head of a plain GET. `If-Range` that does not match means the whole file.
     func applyRange(to plan: inout ResponsePlan, request: HTTPRequest, now: Int64) {
-        guard request.method == .get, plan.status == .ok, let range = request.headers["Range"] else {
+        guard request.method == .get, plan.status == .ok, let range = request.headers[.range] else {
             return
         }
-        if let condition = request.headers["If-Range"], !ifRangeMatches(condition, plan: plan, now: now) {
+        if let condition = request.headers[.ifRange], !ifRangeMatches(condition, plan: plan, now: now) {
             return
         }
         let length = plan.bodyLength

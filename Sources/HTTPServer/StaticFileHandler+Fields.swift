@@ -55,7 +55,7 @@ extension StaticFileHandler {
     /// The `Access-Control-Request-Headers` names as one list, or `nil` if absent, empty or not a list of tokens.
     static func requestedHeaders(_ headers: HTTPHeaders) -> String? {
         var names: [String] = []
-        for value in headers.values(for: "Access-Control-Request-Headers") {
+        for value in headers.values(for: .accessControlRequestHeaders) {
             for member in value.split(separator: ",") {
                 let name = member.trimmingCharacters(in: [" ", "\t"])
                 if name.isEmpty { continue }

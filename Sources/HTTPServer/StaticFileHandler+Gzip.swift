@@ -60,7 +60,7 @@ extension StaticFileHandler {
         plan.fields.add(name: "Vary", value: "Accept-Encoding")
         // RFC 9110 §14.2: Range is defined for GET only, so only a GET's Range pins the identity bytes;
         // a HEAD with Range shows the head of the plain GET, gzip included.
-        if mayHaveRange && request.method == .get && request.headers.contains("Range") { return }
+        if mayHaveRange && request.method == .get && request.headers.contains(.range) { return }
         let accepted = AcceptEncoding.acceptableCodings(request.headers, among: Self.codingTokens)
         for coding in accepted.compactMap({ token in Self.codings.first { $0.token == token } }) {
             if let precompressed = makePrecompressedPlan(from: plan, status: status, path: path(), coding: coding) {

@@ -38,7 +38,7 @@ extension StaticFileHandler {
         static func acceptsJSON(_ headers: HTTPHeaders) -> Bool {
             var json = 0
             var html = 0
-            for value in headers.values(for: "Accept") {
+            for value in headers.values(for: .accept) {
                 for member in value.split(separator: ",") {
                     let parts = member.split(separator: ";")
                     guard let type = parts.first?.trimmingCharacters(in: [" ", "\t"]).lowercased() else { continue }
