@@ -3,7 +3,20 @@
 /// The fields a server reads (``KnownName``) are found without comparing names when the headers come from
 /// ``HTTPRequestParser``: it recognises them once, as it reads each name, and keeps where each one first occurs.
 public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
-    private var fields: [(name: String, value: String)] = []
+    /// A struct, not a tuple: an array of tuples is destroyed through the runtime's generic tuple code, one
+    /// call per element and per member, where a struct's own destroy releases its two strings directly.
+    /// Inlinable, with the iterator: a caller in another module walks the fields without a call per field.
+    @usableFromInline
+    struct Field: Sendable {
+        @usableFromInline var name: String
+        @usableFromInline var value: String
+
+        init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+    @usableFromInline var fields: [Field] = []
     /// For each ``KnownName`` (by raw value), 1 + the position of its first field, 0 when there is none. Kept
     /// only while `indexed`; headers built with ``add(name:value:)`` alone (a response's) are not indexed, so
     /// adding to them costs no name comparison, and a lookup compares names as it walks the fields.
@@ -112,7 +125,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     /// Appends a field whose name is `known` (or no known name): the parser recognised it from the bytes.
     mutating func add(name: String, value: String, known: KnownName?) {
         if let known { note(known, at: fields.count) }
-        fields.append((name, value))
+        fields.append(Field(name: name, value: value))
     }
 
     /// Records that the field at `position` is named `known`.
@@ -195,8 +208,25 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         names.contains { contains($0) }
     }
 
-    public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
-        fields.makeIterator()
+    /// The fields in order, as `(name, value)` pairs.
+    public struct Iterator: IteratorProtocol {
+        @usableFromInline var fields: IndexingIterator<[Field]>
+
+        @inlinable
+        init(fields: IndexingIterator<[Field]>) {
+            self.fields = fields
+        }
+
+        @inlinable
+        public mutating func next() -> (name: String, value: String)? {
+            guard let field = fields.next() else { return nil }
+            return (field.name, field.value)
+        }
+    }
+
+    @inlinable
+    public func makeIterator() -> Iterator {
+        Iterator(fields: fields.makeIterator())
     }
 
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
