@@ -206,6 +206,7 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
                 Connection(socket: socket, peer: peer, token: $0, context: connectionContext, now: now, tls: channel)
             }
             live += 1
+            connectionContext.liveConnections = live
             // Try the request at once: on a busy server it often arrived with the connection, and then
             // the whole exchange can finish without the socket ever entering the epoll set.
             apply(connection.onReadable(now: now), to: connection)
@@ -289,6 +290,7 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         connection.close()
         connections.remove(connection, token: connection.token)
         live -= 1
+        connectionContext.liveConnections = live
         shared.releaseConnectionSlot()
     }
 }
