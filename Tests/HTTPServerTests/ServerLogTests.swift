@@ -25,7 +25,8 @@ import Testing
             try client.sendAll(Array("GET /big.bin HTTP/1.0\r\nUser-Agent: t\r\n\r\n".utf8))
             var received = 0
             while received < 1 << 20 { received += try client.receive(upTo: 65536).count }
-            // Grow the file in place: a new size and mtime, so the next sendfile(2) must not go on.
+            // Grow the file in place: a new size and mtime, so the sending stops at the next check (every
+            // 4 MiB sent), short of the 8 MiB, and the connection is reset.
             let file = try OutputFile.open(FilePath(site.path + "/big.bin"), mode: .append)
             file.write("x")
             file.close()
