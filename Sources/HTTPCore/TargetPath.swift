@@ -5,8 +5,9 @@
 /// dot-segments and repeated slashes. A `..` that would climb above the root is
 /// refused, never clamped: the client asked for something outside the site.
 public struct TargetPath: Sendable, Equatable {
-    /// The decoded path segments, none of them empty, `.` or `..`.
-    public var segments: [[UInt8]]
+    /// The decoded path below the root: its segments (none of them empty, `.` or `..`) joined by `/`, with no
+    /// leading or trailing `/`; empty for the root itself. One array for the whole path.
+    public var relative: [UInt8]
     /// Whether the target ended in `/` (a folder was asked for).
     public var hasTrailingSlash: Bool
     /// The query string without its `?`, still percent-encoded, if there was one.
@@ -14,19 +15,38 @@ public struct TargetPath: Sendable, Equatable {
 
     /// Creates a path from decoded segments.
     public init(segments: [[UInt8]], hasTrailingSlash: Bool, query: String? = nil) {
-        self.segments = segments
+        var relative: [UInt8] = []
+        for segment in segments {
+            if !relative.isEmpty { relative.append(ASCII.slash) }
+            relative.append(contentsOf: segment)
+        }
+        self.init(relative: relative, hasTrailingSlash: hasTrailingSlash, query: query)
+    }
+
+    /// Creates a path from its ``relative`` bytes.
+    public init(relative: [UInt8], hasTrailingSlash: Bool, query: String? = nil) {
+        self.relative = relative
         self.hasTrailingSlash = hasTrailingSlash
         self.query = query
+    }
+
+    /// The decoded path segments, none of them empty, `.` or `..` (an array each: for tests and checks).
+    public var segments: [[UInt8]] { relative.split(separator: ASCII.slash).map(Array.init) }
+
+    /// Whether the path names the root itself (no segment).
+    public var isRoot: Bool { relative.isEmpty }
+
+    /// The last segment, the name of the file or folder asked for; empty for the root.
+    public var name: ArraySlice<UInt8> {
+        let start = relative.lastIndex(of: ASCII.slash).map { $0 + 1 } ?? 0
+        return relative[start...]
     }
 
     /// The decoded path: `/` followed by the segments joined by `/`, plus the trailing slash if any.
     public var bytes: [UInt8] {
         var result: [UInt8] = [ASCII.slash]
-        for (index, segment) in segments.enumerated() {
-            if index > 0 { result.append(ASCII.slash) }
-            result.append(contentsOf: segment)
-        }
-        if hasTrailingSlash && !segments.isEmpty { result.append(ASCII.slash) }
+        result.append(contentsOf: relative)
+        if hasTrailingSlash && !relative.isEmpty { result.append(ASCII.slash) }
         return result
     }
 
@@ -77,7 +97,7 @@ public struct TargetPath: Sendable, Equatable {
             }
         }
         // `http://host` names the root, as the path `/` would.
-        if rootOnly { return TargetPath(segments: [], hasTrailingSlash: true) }
+        if rootOnly { return TargetPath(relative: [], hasTrailingSlash: true) }
         let path = bytes[start..<end]
         // Without `%` (and so without escapes to decode) the path is its own decoding: no copy is made.
         if !path.contains(ASCII.percent) && !path.contains(0) {
@@ -95,7 +115,9 @@ public struct TargetPath: Sendable, Equatable {
         query: String?
     ) throws(HTTPParseError) -> TargetPath {
         guard decoded.first == ASCII.slash else { throw .badRequest("path does not start with /") }
-        var stack: [[UInt8]] = []
+        // The segments joined by `/` as they are found; a `..` cuts the last one off again.
+        var relative: [UInt8] = []
+        if decoded.count > 1 { relative.reserveCapacity(decoded.count - 1) }
         var last: Slice<UnsafeBufferPointer<UInt8>>?
         var index = 0
         while index < decoded.count {
@@ -106,20 +128,21 @@ public struct TargetPath: Sendable, Equatable {
             guard stop > index else { continue }
             let segment = decoded[index..<stop]
             last = segment
-            if segment.elementsEqual([UInt8(ascii: ".")]) { continue }
-            if segment.elementsEqual([UInt8(ascii: "."), UInt8(ascii: ".")]) {
+            if segment.count == 1 && segment.first == UInt8(ascii: ".") { continue }
+            if segment.count == 2 && segment.first == UInt8(ascii: ".") && segment.last == UInt8(ascii: ".") {
                 // RFC 3986 §5.2.4 would clamp `..` at the root; a file server refuses it instead.
-                guard !stack.isEmpty else { throw .badRequest("path leaves the root") }
-                stack.removeLast()
+                guard !relative.isEmpty else { throw .badRequest("path leaves the root") }
+                relative.removeSubrange((relative.lastIndex(of: ASCII.slash) ?? 0)...)
                 continue
             }
-            stack.append(Array(segment))
+            if !relative.isEmpty { relative.append(ASCII.slash) }
+            relative.append(contentsOf: segment)
         }
         // "/a/.." and "/a/." name a folder, as if written with a trailing slash.
         let hasTrailingSlash =
             decoded.last == ASCII.slash
             || last.map { $0.elementsEqual([0x2E]) || $0.elementsEqual([0x2E, 0x2E]) } ?? true
-        return TargetPath(segments: stack, hasTrailingSlash: hasTrailingSlash, query: query)
+        return TargetPath(relative: relative, hasTrailingSlash: hasTrailingSlash, query: query)
     }
 
     /// Decodes `%XX` escapes once. A `%` without two hex digits, or `%00`, is refused (400).

@@ -17,7 +17,10 @@ extension MIMETypes {
 
         /// The media type for a file name's bytes; the extension is matched case-insensitively.
         /// A multi-dot extension of the site's table (`spdx.json`, as `/etc/mime.types` has) wins over the last one.
-        public func type(forFileName name: [UInt8]) -> String {
+        public func type(forFileName name: [UInt8]) -> String { type(forFileName: name[...]) }
+
+        /// ``type(forFileName:)-([UInt8])`` of a name that is part of a path.
+        public func type(forFileName name: ArraySlice<UInt8>) -> String {
             guard let ext = MIMETypes.lowercasedExtension(of: name) else { return fallback }
             if !overrides.isEmpty {
                 let lower = name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
@@ -30,7 +33,7 @@ extension MIMETypes {
     }
 
     /// The extension of `name` in lower case, without its dot; `nil` for none (or a dotfile's only dot).
-    static func lowercasedExtension(of name: [UInt8]) -> String? {
+    static func lowercasedExtension(of name: ArraySlice<UInt8>) -> String? {
         guard let dot = name.lastIndex(of: UInt8(ascii: ".")), dot > name.startIndex else { return nil }
         let ext = name[(dot + 1)...]
         // Written in place: an extension of up to 15 bytes is a small string, with no allocation at all.

@@ -59,7 +59,72 @@ public struct ResponsePlan: Sendable {
     /// The status.
     public var status: HTTPStatus
     /// The header fields other than the validators, in the order they are sent.
-    public var fields: HTTPHeaders
+    public var fields: HTTPHeaders {
+        get { fileFields?.headers ?? storedFields }
+        set {
+            fileFields = nil
+            storedFields = newValue
+        }
+        _modify {
+            if let fileFields {
+                storedFields = fileFields.headers
+                self.fileFields = nil
+            }
+            yield &storedFields
+        }
+    }
+    /// ``fields`` when they are not ``fileFields``.
+    private var storedFields: HTTPHeaders
+    /// A file's 200 fields, kept typed until something other than its `Vary` changes them: ``fields`` then
+    /// makes them an ``HTTPHeaders``, and until then ``serializeHead(into:)`` writes them with no array at all
+    /// (the common answer allocates nothing for its head).
+    var fileFields: FileFields?
+
+    /// The fields of a file's 200, in the order sent: `Date`, `Server`, `Connection: close`, `Content-Type`,
+    /// `Content-Length`, `Accept-Ranges: bytes`, and `Vary: Accept-Encoding` when the type is compressible.
+    struct FileFields: Sendable {
+        var date: String
+        var server: String
+        var type: String
+        var length: Int64
+        var varyAcceptEncoding = false
+
+        /// The same fields as an ``HTTPHeaders``.
+        var headers: HTTPHeaders {
+            var headers = HTTPHeaders()
+            headers.reserveCapacity(12)  // Room for a variant's and a range's fields, and configured ones.
+            headers.add(name: "Date", value: date)
+            headers.add(name: "Server", value: server)
+            headers.add(name: "Connection", value: "close")
+            headers.add(name: "Content-Type", value: type)
+            headers.add(name: "Content-Length", value: String(length))
+            headers.add(name: "Accept-Ranges", value: "bytes")
+            if varyAcceptEncoding { headers.add(name: "Vary", value: "Accept-Encoding") }
+            return headers
+        }
+
+        /// The most bytes ``write(to:)`` writes.
+        var byteCapacity: Int { 160 + date.utf8.count + server.utf8.count + type.utf8.count }
+
+        /// Writes the fields up to `Content-Length` (the validators go next).
+        func writeLeading(to writer: inout ByteWriter) {
+            writer.write("Date: ")
+            writer.writeLatin1(date)
+            writer.write("\r\nServer: ")
+            writer.writeLatin1(server)
+            writer.write("\r\nConnection: close\r\nContent-Type: ")
+            writer.writeLatin1(type)
+            writer.write("\r\nContent-Length: ")
+            writer.writeDecimal(length)
+            writer.write("\r\n")
+        }
+
+        /// Writes the fields after the validators.
+        func writeTrailing(to writer: inout ByteWriter) {
+            writer.write("Accept-Ranges: bytes\r\n")
+            if varyAcceptEncoding { writer.write("Vary: Accept-Encoding\r\n") }
+        }
+    }
     /// The representation's entity tag, sent as `ETag` (RFC 9110 §8.8.3); `nil` for generated pages.
     public var entityTag: EntityTag?
     /// The representation's modification date, sent as `Last-Modified` (RFC 9110 §8.8.2).
@@ -82,11 +147,31 @@ public struct ResponsePlan: Sendable {
         sendsHead: Bool = true
     ) {
         self.status = status
-        self.fields = fields
+        self.storedFields = fields
         self.entityTag = entityTag
         self.lastModified = lastModified
         self.body = body
         self.sendsHead = sendsHead
+    }
+
+    /// The 200 plan of a file: its fields kept typed (``fileFields``), the validators given.
+    init(
+        fileFields: FileFields,
+        entityTag: EntityTag,
+        lastModified: HTTPDate,
+        body: Body
+    ) {
+        self.init(status: .ok, fields: HTTPHeaders(), entityTag: entityTag, lastModified: lastModified, body: body)
+        self.fileFields = fileFields
+    }
+
+    /// Adds `Vary: Accept-Encoding` to the fields (RFC 9110 §12.5.5), keeping a file's fields typed.
+    mutating func addVaryAcceptEncoding() {
+        if fileFields != nil {
+            fileFields?.varyAcceptEncoding = true
+        } else {
+            fields.add(name: "Vary", value: "Accept-Encoding")
+        }
     }
 
     /// The fields a 304 repeats from the 200 it stands for (RFC 9110 §15.4.5), plus our constant ones,
@@ -102,6 +187,7 @@ public struct ResponsePlan: Sendable {
     /// representation's type and length, before what the server offers for it. A 304 is the head of the 200 it stands for, cut to ``notModifiedFields``: no
     /// `Content-Length` that would describe the 200's content (RFC 9110 §15.4.5).
     public var head: HTTPResponseHead {
+        let fields = self.fields  // Made once when they are a file's typed fields.
         if status == .notModified {
             var headers = HTTPHeaders()
             for name in Self.notModifiedFields {
@@ -152,10 +238,22 @@ public struct ResponsePlan: Sendable {
         let statusLine = HTTPResponseHead(status: status)
         // Room for every piece, counted first: the pieces are then written with plain stores.
         var capacity = statusLine.statusLineCapacity + 2
-        for (name, value) in fields { capacity += HTTPHeaders.fieldCapacity(name: name, value: value) }
         for (name, value) in addedFields { capacity += HTTPHeaders.fieldCapacity(name: name, value: value) }
         if lastModified != nil { capacity += 17 + HTTPDate.byteCapacity }
         if let entityTag { capacity += 8 + entityTag.byteCapacity }
+        if let fileFields {
+            // A file's 200: the validators go between Content-Length and Accept-Ranges, as below.
+            bytes.appendWriting(atMost: capacity + fileFields.byteCapacity) { writer in
+                statusLine.writeStatusLine(to: &writer)
+                fileFields.writeLeading(to: &writer)
+                writeValidators(to: &writer)
+                fileFields.writeTrailing(to: &writer)
+                for (name, value) in addedFields { HTTPHeaders.writeField(name: name, value: value, to: &writer) }
+                writer.write("\r\n")
+            }
+            return
+        }
+        for (name, value) in fields { capacity += HTTPHeaders.fieldCapacity(name: name, value: value) }
         bytes.appendWriting(atMost: capacity) { writer in
             statusLine.writeStatusLine(to: &writer)
             var placed = entityTag == nil && lastModified == nil

@@ -49,7 +49,7 @@ extension StaticFileHandler {
         file: OpenFile,
         status: FileStatus,
         path: () -> FilePath,
-        name: [UInt8],
+        name: ArraySlice<UInt8>,
         request: HTTPRequest,
         mayHaveRange: Bool
     ) {
@@ -57,7 +57,7 @@ extension StaticFileHandler {
             !Self.isAlreadyEncoded(name)
         else { return }
         // In place: the identity plan's fields are extended, with no second array.
-        plan.fields.add(name: "Vary", value: "Accept-Encoding")
+        plan.addVaryAcceptEncoding()
         // RFC 9110 §14.2: Range is defined for GET only, so only a GET's Range pins the identity bytes;
         // a HEAD with Range shows the head of the plain GET, gzip included.
         if mayHaveRange && request.method == .get && request.headers.contains(.range) { return }
@@ -134,10 +134,10 @@ extension StaticFileHandler {
     }
 
     /// Names of files that are already compressed data: serving them with a coding would double it.
-    static func isAlreadyEncoded(_ name: [UInt8]) -> Bool {
+    static func isAlreadyEncoded(_ name: ArraySlice<UInt8>) -> Bool {
         encodedSuffixes.contains { suffix in
             name.count >= suffix.count
-                && zip(name[(name.count - suffix.count)...], suffix).allSatisfy { byte, lower in
+                && zip(name[(name.endIndex - suffix.count)...], suffix).allSatisfy { byte, lower in
                     (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == lower
                 }
         }

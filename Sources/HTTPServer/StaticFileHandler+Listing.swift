@@ -25,7 +25,7 @@ extension StaticFileHandler {
             // Hidden names, dangling links, and links whose real path leaves the root are not shown:
             // the listing offers exactly what a GET would serve.
             guard let status = entry.status, status.kind == .regular || status.kind == .directory else { continue }
-            if isHidden(target.segments + [entry.name]) { continue }
+            if isHidden(target, appending: entry.name) { continue }
             // The folder itself is inside the root, so only a link can lead out of it.
             if entry.mayBeSymbolicLink {
                 guard let real = try? FileSystem.realPath(path.appending(entry.name)), real.isWithin(realRoot),
@@ -50,7 +50,7 @@ extension StaticFileHandler {
         } else {
             plan = makeHTMLPlan(
                 .ok,
-                Self.listingPage(path: target.bytes, rows: sorted, atRoot: target.segments.isEmpty),
+                Self.listingPage(path: target.bytes, rows: sorted, atRoot: target.isRoot),
                 now: now
             )
         }

@@ -39,10 +39,10 @@ extension StaticFileHandler {
     /// (`/users/42`, not `/app.js`): client-side routers then survive a reload. `nil` otherwise.
     func makeSinglePageAppPlan(for target: TargetPath, _ request: HTTPRequest, now: Int64) -> ResponsePlan? {
         guard options.singlePageApp, request.method == .get || request.method == .head,
-            let last = target.segments.last, !last.contains(UInt8(ascii: "."))
+            !target.isRoot, !target.name.contains(UInt8(ascii: "."))
         else { return nil }
         guard case .found(let index, let name) = findIndex(in: root) else { return nil }
-        return makeFilePlan(at: index, name: name, request, now: now)
+        return makeFilePlan(at: index, name: name[...], request, now: now)
     }
 
     /// The name of the site's error page (GitHub Pages' and npm http-server's convention).

@@ -139,9 +139,9 @@ public struct StaticFileHandler: Sendable {
         } catch {
             return makeErrorPlan(error.status, now: now)
         }
-        if isHidden(target.segments) { return makeErrorPlan(.notFound, now: now) }
+        if isHidden(target) { return makeErrorPlan(.notFound, now: now) }
         if let plan = makePlanBeneath(target, request, now: now) { return plan }
-        let path = root.appending(segments: target.segments)
+        let path = Self.path(of: target, below: root)
         // The full check: a symbolic link is involved (or openat2 is missing), so resolve it by path.
         let status: FileStatus
         do {
@@ -159,11 +159,11 @@ public struct StaticFileHandler: Sendable {
         }
         switch status.kind {
         case .directory:
-            guard target.hasTrailingSlash || target.segments.isEmpty else {
+            guard target.hasTrailingSlash || target.isRoot else {
                 return makeRedirectPlan(to: target, now: now)
             }
             switch findIndex(in: path) {
-            case .found(let index, let name): return makeFilePlan(at: index, name: name, request, now: now)
+            case .found(let index, let name): return makeFilePlan(at: index, name: name[...], request, now: now)
             case .refused(let status): return makeErrorPlan(status, now: now)
             case .missing: break
             }
@@ -178,7 +178,7 @@ public struct StaticFileHandler: Sendable {
             // A trailing slash names a folder: `/hello.txt/` is not the file (open(2) of "hello.txt/" fails
             // with ENOTDIR; nginx, Apache and Python's http.server answer 404), nor is a link to a file.
             if target.hasTrailingSlash { return makeErrorPlan(.notFound, now: now) }
-            return makeFilePlan(at: path, name: target.segments.last ?? [], request, now: now)
+            return makeFilePlan(at: path, name: target.name, request, now: now)
         default:
             // FIFOs, sockets, devices: not files a static server should ever open.
             return makeErrorPlan(.notFound, now: now)
@@ -196,7 +196,7 @@ public struct StaticFileHandler: Sendable {
         now: Int64
     ) -> ResponsePlan? {
         let file: OpenFile
-        switch rootDirectory.openBeneath(segments: target.segments) {
+        switch rootDirectory.openBeneath(target.relative) {
         case .needsFullCheck:
             return nil
         case .failed(let error):
@@ -228,19 +228,19 @@ public struct StaticFileHandler: Sendable {
                 file,
                 status: status,
                 // Captures the root alone: a closure over `self` would copy the whole handler (a retain per field).
-                at: { [root] in root.appending(segments: target.segments) },
-                name: target.segments.last ?? [],
+                at: { [root] in Self.path(of: target, below: root) },
+                name: target.name,
                 request,
                 now: now
             )
         case .directory:
             file.close()
-            guard target.hasTrailingSlash || target.segments.isEmpty else {
+            guard target.hasTrailingSlash || target.isRoot else {
                 return makeRedirectPlan(to: target, now: now)
             }
             // The index names the same way, in order; a link on the way, or no index (a listing): the full check.
-            for name in options.indexNames where !isHidden(target.segments + [name]) {
-                switch rootDirectory.openBeneath(segments: target.segments, appending: name) {
+            for name in options.indexNames where !isHidden(target, appending: name) {
+                switch rootDirectory.openBeneath(target.relative, appending: name) {
                 case .needsFullCheck:
                     return nil
                 case .failed(let error):
@@ -254,8 +254,8 @@ public struct StaticFileHandler: Sendable {
                     return makeFilePlan(
                         index,
                         status: indexStatus,
-                        at: { [root] in root.appending(segments: target.segments).appending(name) },
-                        name: name,
+                        at: { [root] in Self.path(of: target, below: root).appending(name) },
+                        name: name[...],
                         request,
                         now: now
                     )
@@ -269,48 +269,58 @@ public struct StaticFileHandler: Sendable {
         }
     }
 
-    /// Whether a path with these segments is hidden: any segment starting with `.`, unless
-    /// `--dotfiles`, except a first segment `.well-known` (RFC 8615 puts site metadata there).
-    func isHidden(_ segments: [[UInt8]]) -> Bool {
+    /// Whether `target` is hidden: any segment starting with `.`, unless `--dotfiles`, except a first segment
+    /// `.well-known` (RFC 8615 puts site metadata there).
+    func isHidden(_ target: TargetPath) -> Bool {
         guard !options.dotfiles else { return false }
-        for (index, segment) in segments.enumerated() where segment.first == UInt8(ascii: ".") {
-            if index == 0 && segment == Self.wellKnown { continue }
-            return true
-        }
-        return false
+        return target.relative.withUnsafeBufferPointer { Self.hasHiddenSegment($0) }
+    }
+
+    /// Whether the entry `name` of the folder `target` is hidden (``isHidden(_:)`` of the path with it).
+    func isHidden(_ target: TargetPath, appending name: [UInt8]) -> Bool {
+        guard !options.dotfiles else { return false }
+        if isHidden(target) { return true }
+        return name.first == UInt8(ascii: ".") && !(target.isRoot && name == Self.wellKnown)
     }
 
     static let wellKnown = Array(".well-known".utf8)
 
+    /// Whether a `/`-separated path (empty segments skipped) has a segment starting with `.` other than a first
+    /// `.well-known`: read off its bytes, no array of segments made.
+    static func hasHiddenSegment(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
+        var first = true
+        var start = 0
+        while start < path.count {
+            var end = start
+            while end < path.count && path[end] != UInt8(ascii: "/") { end += 1 }
+            if end > start {
+                if path[start] == UInt8(ascii: "."), !(first && path[start..<end].elementsEqual(wellKnown)) {
+                    return true
+                }
+                first = false
+            }
+            start = end + 1
+        }
+        return false
+    }
+
     /// Whether `real`, a real path within the real root, is hidden below it (``isHidden(_:)`` of its segments
-    /// there), read off its bytes: no array of segments is made.
+    /// there), read off its bytes.
     func isHidden(realPath real: FilePath) -> Bool {
         guard !options.dotfiles else { return false }
         let base = realRoot.bytes.last == UInt8(ascii: "/") ? realRoot.bytes.count - 1 : realRoot.bytes.count
         return real.bytes.withUnsafeBufferPointer { bytes in
-            var first = true
-            var index = base
-            while index < bytes.count {
-                // A segment starts after each run of slashes.
-                guard bytes[index] == UInt8(ascii: "/") else {
-                    index += 1
-                    continue
-                }
-                while index < bytes.count && bytes[index] == UInt8(ascii: "/") { index += 1 }
-                guard index < bytes.count else { break }
-                if bytes[index] == UInt8(ascii: ".") {
-                    var end = index
-                    while end < bytes.count && bytes[end] != UInt8(ascii: "/") { end += 1 }
-                    if !(first && bytes[index..<end].elementsEqual(Self.wellKnown)) { return true }
-                }
-                first = false
-            }
-            return false
+            Self.hasHiddenSegment(UnsafeBufferPointer(rebasing: bytes[min(base, bytes.count)...]))
         }
     }
 
+    /// The file-system path of `target` below `root`: `root` itself for the root.
+    static func path(of target: TargetPath, below root: FilePath) -> FilePath {
+        target.isRoot ? root : root.appending(target.relative)
+    }
+
     /// Opens the file, builds its 200 plan, then applies the conditional fields and `Range`.
-    func makeFilePlan(at path: FilePath, name: [UInt8], _ request: HTTPRequest, now: Int64) -> ResponsePlan {
+    func makeFilePlan(at path: FilePath, name: ArraySlice<UInt8>, _ request: HTTPRequest, now: Int64) -> ResponsePlan {
         let file: OpenFile
         let status: FileStatus
         do {
@@ -332,7 +342,7 @@ public struct StaticFileHandler: Sendable {
         _ file: OpenFile,
         status: FileStatus,
         at path: () -> FilePath,
-        name: [UInt8],
+        name: ArraySlice<UInt8>,
         _ request: HTTPRequest,
         now: Int64
     ) -> ResponsePlan {
@@ -367,13 +377,14 @@ public struct StaticFileHandler: Sendable {
     /// picks a variant (another body, `Content-Encoding`, `Vary`, its own entity tag), and conditionals and
     /// ranges then apply to that variant. The validators are the file's ``FileVersion`` and mtime, typed.
     func makeFilePlan(_ file: OpenFile, status: FileStatus, type: String, now: Int64) -> ResponsePlan {
-        var headers = baseHeaders(now: now)
-        headers.add(name: "Content-Type", value: type)
-        headers.add(name: "Content-Length", value: String(status.size))
-        headers.add(name: "Accept-Ranges", value: "bytes")
-        return ResponsePlan(
-            status: .ok,
-            fields: headers,
+        // The fields of baseHeaders(now:), then the representation's.
+        ResponsePlan(
+            fileFields: ResponsePlan.FileFields(
+                date: DateCache.shared.format(now),
+                server: serverName,
+                type: type,
+                length: status.size
+            ),
             entityTag: .strong(FileVersion(status)),
             lastModified: Self.lastModified(status, now: now),
             body: .file(file, offset: 0, length: status.size)

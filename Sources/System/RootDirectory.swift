@@ -48,37 +48,26 @@ public final class RootDirectory: Sendable {
     /// Whether lookups still use `openat2` (false after ENOSYS, or when switched off).
     public var usesOpenat2: Bool { supported.load(ordering: .relaxed) }
 
-    /// Opens `relative` (no leading `/`; `.` for the folder itself) below the root with
+    /// Opens `relative` (no leading `/`; `.` or empty for the folder itself) below the root with
     /// `RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS`, read-only, close-on-exec and `O_NONBLOCK` (a FIFO does not
     /// hang the open, as nginx opens files; the caller's `fstat` then refuses what is not a file).
     ///
     /// The corresponding C function is `openat2(2)`.
     public func openBeneath(_ relative: [UInt8]) -> Lookup {
-        openBeneath(length: relative.count) { path in
+        guard !relative.isEmpty else { return openBeneath(Self.itself) }
+        return openBeneath(length: relative.count) { path in
             for index in 0..<relative.count { path[index] = CChar(bitPattern: relative[index]) }
         }
     }
 
-    /// ``openBeneath(_:)`` of the path `segments` joined by `/`, then `name` when given (`.` when there is
-    /// nothing at all), written straight into the C string: no array for the joined path.
-    public func openBeneath(segments: [[UInt8]], appending name: [UInt8]? = nil) -> Lookup {
-        var length = segments.reduce(0) { $0 + $1.count + 1 } + (name.map { $0.count + 1 } ?? 0)
-        guard length > 0 else { return openBeneath(Self.itself) }
-        length -= 1  // No `/` before the first component.
-        return openBeneath(length: length) { path in
-            var index = 0
-            func add(_ component: [UInt8]) {
-                if index > 0 {
-                    path[index] = CChar(bitPattern: UInt8(ascii: "/"))
-                    index += 1
-                }
-                for byte in component {
-                    path[index] = CChar(bitPattern: byte)
-                    index += 1
-                }
-            }
-            for segment in segments { add(segment) }
-            if let name { add(name) }
+    /// ``openBeneath(_:)`` of `relative` (`.` when empty), then `/` and `name` when given, written straight
+    /// into the C string: no array for the joined path.
+    public func openBeneath(_ relative: [UInt8], appending name: [UInt8]) -> Lookup {
+        guard !relative.isEmpty else { return openBeneath(name.isEmpty ? Self.itself : name) }
+        return openBeneath(length: relative.count + 1 + name.count) { path in
+            for index in 0..<relative.count { path[index] = CChar(bitPattern: relative[index]) }
+            path[relative.count] = CChar(bitPattern: UInt8(ascii: "/"))
+            for index in 0..<name.count { path[relative.count + 1 + index] = CChar(bitPattern: name[index]) }
         }
     }
 
