@@ -55,52 +55,68 @@ public struct TargetPath: Sendable, Equatable {
     /// - Throws: ``HTTPParseError`` with 400 for a malformed or NUL escape, or a path leaving the root.
     public init(target: String) throws(HTTPParseError) {
         // The target's ISO-8859-1 bytes: its UTF-8 storage itself when ASCII (nearly always), else a copy.
-        let parsed: Result<TargetPath, HTTPParseError>
-        if target.utf8.allSatisfy({ $0 < 0x80 }),
-            let ascii = target.utf8.withContiguousStorageIfAvailable({ bytes in
-                Result { () throws(HTTPParseError) in try Self.parse(bytes) }
-            })
-        {
-            parsed = ascii
-        } else {
-            parsed = target.latin1Bytes.withUnsafeBufferPointer { bytes in
+        var target = target
+        let ascii = target.withUTF8 { utf8 -> Result<TargetPath, HTTPParseError>? in
+            for byte in utf8 where byte >= 0x80 { return nil }
+            return Result { () throws(HTTPParseError) in try Self.parse(utf8) }
+        }
+        let parsed =
+            ascii
+            ?? target.latin1Bytes.withUnsafeBufferPointer { bytes in
                 Result { () throws(HTTPParseError) in try Self.parse(bytes) }
             }
-        }
         self = try parsed.get()
     }
 
-    /// The absolute form's schemes, whose authority is skipped (compared without regard to case).
-    private static let schemes = [Array("http://".utf8), Array("https://".utf8)]
+    /// Whether `bytes` start with `lowercase` in any case.
+    private static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: StaticString) -> Bool {
+        guard bytes.count >= lowercase.utf8CodeUnitCount else { return false }
+        for offset in 0..<lowercase.utf8CodeUnitCount
+        where ASCII.lowercased(bytes[offset]) != lowercase.utf8Start[offset] {
+            return false
+        }
+        return true
+    }
 
     /// ``init(target:)`` over the target's bytes.
     private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> TargetPath {
         var start = 0
         var end = bytes.count
-        var rootOnly = false
         // RFC 9112 §3.2.2: an absolute-form target; the host part is ignored, the file comes from our root.
-        for scheme in schemes
-        where bytes.count >= scheme.count && zip(bytes, scheme).allSatisfy({ ASCII.lowercased($0) == $1 }) {
-            if let slash = bytes[scheme.count...].firstIndex(of: ASCII.slash) {
-                start = slash
-            } else {
-                rootOnly = true  // Nothing after the host counts.
+        if bytes.first != ASCII.slash,
+            let authority = hasPrefix(bytes, "http://") ? 7 : hasPrefix(bytes, "https://") ? 8 : nil
+        {
+            // `http://host` names the root, as the path `/` would: nothing after the host counts.
+            guard let slash = bytes[authority...].firstIndex(of: ASCII.slash) else {
+                return TargetPath(relative: [], hasTrailingSlash: true)
+            }
+            start = slash
+        }
+        // One pass: where the query (`?`) and the fragment (`#`) start, which are not part of the path
+        // (RFC 3986 §3.4, §3.5), and whether the path has an escape (`%`) or a NUL to decode or refuse.
+        var mark: Int?
+        var decodes = false
+        for index in start..<end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "#") {
+                end = index
+                break
+            }
+            guard mark == nil else { continue }
+            if byte == UInt8(ascii: "?") {
+                mark = index
+            } else if byte == ASCII.percent || byte == 0 {
+                decodes = true
             }
         }
         var query: String?
-        if !rootOnly {
-            // RFC 3986 §3.4/3.5: the query and fragment are not part of the path.
-            if let hash = bytes[start..<end].firstIndex(of: UInt8(ascii: "#")) { end = hash }
-            if let mark = bytes[start..<end].firstIndex(of: UInt8(ascii: "?")) {
-                query = String(latin1: bytes[(mark + 1)..<end])
-                end = mark
-            }
+        if let mark {
+            query = String(latin1: bytes[(mark + 1)..<end])
+            end = mark
         }
-        // `http://host` names the root, as the path `/` would.
-        if rootOnly { return TargetPath(relative: [], hasTrailingSlash: true) }
         let path = bytes[start..<end]
         // Without `%` (and so without escapes to decode) the path is its own decoding: no copy is made.
-        if !path.contains(ASCII.percent) && !path.contains(0) {
+        if !decodes {
             return try segments(of: UnsafeBufferPointer(rebasing: path), query: query)
         }
         let decoded = try percentDecode(path)

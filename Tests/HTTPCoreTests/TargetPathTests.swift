@@ -36,6 +36,25 @@ import Testing
         #expect(try TargetPath(target: "/a").query == nil)
     }
 
+    /// The segments live in one array joined by `/`; the name is its last segment. Query and fragment end the
+    /// path wherever they are, escapes are decoded only in the path.
+    @Test func relative_joinsTheSegments() throws {
+        let path = try TargetPath(target: "/a//b/./c/../%2e%2e/x/d.txt?q=%zz#f?g")
+        #expect(path.relative == Array("a/x/d.txt".utf8))
+        #expect(path.segments == [Array("a".utf8), Array("x".utf8), Array("d.txt".utf8)])
+        #expect(Array(path.name) == Array("d.txt".utf8))
+        #expect(!path.hasTrailingSlash && path.query == "q=%zz")
+        #expect(path == TargetPath(segments: path.segments, hasTrailingSlash: false, query: "q=%zz"))
+        #expect(try TargetPath(target: "/a#%zz?b").bytes == Array("/a".utf8))
+        #expect(try TargetPath(target: "/a#%zz?b").query == nil)
+        for root in ["/", "//", "/a/..", "/./", "http://h", "HTTPS://h?x", "http://h/"] {
+            let path = try TargetPath(target: root)
+            #expect(path.isRoot && path.segments.isEmpty && path.name.isEmpty && path.query == nil, "\(root)")
+            #expect(path.hasTrailingSlash && path.bytes == [UInt8(ascii: "/")], "\(root)")
+        }
+        #expect(try TargetPath(target: "https://h/x/y/.").bytes == Array("/x/y/".utf8))
+    }
+
     @Test func percentEncode_roundTripsBytes() throws {
         let bytes: [UInt8] = [0x61, 0x20, 0xFF, 0x3C, 0x2F]
         let encoded = TargetPath.percentEncode(bytes)
