@@ -62,6 +62,8 @@ final class Connection {
         /// array is copied on write), so the next response writes in place unless one still being sent holds it.
         var headBuffer: [UInt8] = []
         var smallBody: [UInt8] = []
+        /// Small files the loop sent before, by version: a request for one of them skips the read.
+        var fileCache = SmallFileCache()
         /// One buffer for the loop's TLS bodies: `pread` into it (or gather a small response in it), then
         /// encrypt; empty when the loop speaks plain TCP. A stored property, not `lazy`: a lazy one is reached
         /// through get and set, so each mutable access copied all 64 KiB (callgrind, 2026-12-07).
@@ -128,12 +130,15 @@ final class Connection {
     private var mayHaveUnreadInput = true
     /// The user that Basic authentication let in, for the access log's third field.
     private var user: String?
+    /// The wall clock (whole seconds) read before the handler opened and `fstat`ed the file: what a small
+    /// file's times must be older than for its bytes to be kept (``SmallFileCache/isSettled(_:clockSeconds:)``).
+    private var requestSeconds: Int64 = 0
 
     // The response being sent.
     private var status = 0
     private var headBytes: [UInt8] = []
     private var headSent = 0
-    private var body: [UInt8] = []
+    private var body: ArraySlice<UInt8> = []
     private var bodyOffset = 0
     private var file: OpenFile?
     private var fileOffset: Int64 = 0
@@ -328,7 +333,8 @@ final class Connection {
                 )
             }
         }
-        return context.handler.respond(to: request, now: WallClock.secondsSinceEpoch())
+        requestSeconds = WallClock.secondsSinceEpoch()
+        return context.handler.respond(to: request, now: requestSeconds)
     }
 
     // MARK: Sending
@@ -373,16 +379,9 @@ final class Connection {
         }
         switch plan.body {
         case .none: break
-        case .bytes(let bytes): body = bytes
+        case .bytes(let bytes): body = bytes[...]
         case .file(let openFile, let offset, let length) where length <= Self.smallFileLimit:
-            // A small file costs less copied than spliced: one pread into memory, then head and body leave
-            // in one sendmsg (one TCP push) instead of sendmsg(MSG_MORE) + sendfile through the splice path.
-            if Self.read(openFile, offset: offset, length: Int(length), into: &context.smallBody) {
-                openFile.close()
-                body = context.smallBody
-            } else {
-                sendFile(openFile, offset: offset, length: length)
-            }
+            loadSmallFile(openFile, offset: offset, length: length)
         case .file(let openFile, let offset, let length):
             sendFile(openFile, offset: offset, length: length)
         case .parts(let openFile, let list):
@@ -405,7 +404,7 @@ final class Connection {
         guard let part = parts.popFirst() else { return false }
         switch part {
         case .bytes(let bytes):
-            body = bytes
+            body = bytes[...]
             bodyOffset = 0
         case .file(let offset, let length):
             fileOffset = offset
@@ -415,6 +414,46 @@ final class Connection {
         return true
     }
 
+    /// A small file costs less copied than spliced: its bytes in memory, then head and body leave in one sendmsg
+    /// (one TCP push) instead of sendmsg(MSG_MORE) + sendfile through the splice path. The bytes come from the
+    /// loop's ``SmallFileCache`` when it holds the version the plan's `fstat` gave; else from one pread, kept
+    /// when they are the whole file and settled. Bytes not confirmed by the `fstat` after the read go the
+    /// sendfile way instead, which sees the change and resets.
+    private func loadSmallFile(_ openFile: OpenFile, offset: Int64, length: Int64) {
+        let range = Int(offset)..<Int(offset + length)
+        if let status = openFile.firstStatus, let cached = context.fileCache.bytes(for: status),
+            range.upperBound <= cached.count
+        {
+            openFile.close()
+            body = cached[range]
+            return
+        }
+        guard let confirmed = Self.read(openFile, offset: offset, length: Int(length), into: &context.smallBody)
+        else {
+            sendFile(openFile, offset: offset, length: length)
+            return
+        }
+        openFile.close()
+        // Kept only when the fstat after the read saw the very key of the one before it (ctime too: a chmod or a
+        // rewrite that put the mtime back still counts as a change here) and the file had been left alone for a
+        // second before the request (see SmallFileCache on why both make the key name these bytes).
+        if offset == 0, length == confirmed.size, let first = openFile.firstStatus,
+            SmallFileCache.Version(first) == SmallFileCache.Version(confirmed),
+            SmallFileCache.isSettled(confirmed, clockSeconds: requestSeconds)
+        {
+            // A copy of its own, exactly its size: the loop's buffer stays the loop's, and the bound counts bytes.
+            let kept = context.smallBody.withUnsafeBufferPointer { read in
+                [UInt8](unsafeUninitializedCapacity: read.count) { copy, count in
+                    count = copy.initialize(fromContentsOf: read)
+                }
+            }
+            context.fileCache.insert(kept, for: confirmed)
+            body = kept[...]
+        } else {
+            body = context.smallBody[...]
+        }
+    }
+
     private func sendFile(_ openFile: OpenFile, offset: Int64, length: Int64) {
         file = openFile
         fileOffset = offset
@@ -422,10 +461,10 @@ final class Connection {
         fileEnd = offset + length
     }
 
-    /// Reads `length` bytes at `offset` into `bytes` (replacing what it held); `false` on error, or when the
-    /// file is no longer the version the plan was built from (the bytes may mix two versions): the sendfile
-    /// path then sees the change and resets.
-    static func read(_ file: OpenFile, offset: Int64, length: Int, into bytes: inout [UInt8]) -> Bool {
+    /// Reads `length` bytes at `offset` into `bytes` (replacing what it held) and returns the file's status after
+    /// the read; `nil` on error, or when the file is no longer the version the plan was built from (the bytes
+    /// may mix two versions): the sendfile path then sees the change and resets.
+    static func read(_ file: OpenFile, offset: Int64, length: Int, into bytes: inout [UInt8]) -> FileStatus? {
         bytes.removeAll(keepingCapacity: true)
         bytes.append(contentsOf: repeatElement(0, count: length))
         var initialized = 0
@@ -448,9 +487,9 @@ final class Connection {
         guard !failed, let now = try? file.status(),
             file.firstStatus.map({ FileVersion(now) == FileVersion($0) }) ?? true
         else {
-            return false
+            return nil
         }
-        return true
+        return now
     }
 
     /// Sends what the socket takes now: head and in-memory body in one gathered send, then the file
@@ -605,7 +644,7 @@ final class Connection {
         let progress = stream.read(at: streamIndex, waking: context.mailbox, token: token)
         switch progress {
         case .chunk(let bytes):
-            body = bytes
+            body = bytes[...]
             bodyOffset = 0
             streamIndex += 1
         case .end:

@@ -16,6 +16,11 @@ public struct FileStatus: Equatable, Sendable {
     public var modificationSeconds: Int64
     /// Modification time: the nanoseconds within that second.
     public var modificationNanoseconds: Int64
+    /// Status change time (`st_ctim`): whole seconds since the epoch. Unlike the mtime no caller can set it:
+    /// the kernel moves it to the current time on every write, truncate, `utimensat`, `chmod` or rename.
+    public var changeSeconds: Int64
+    /// Status change time: the nanoseconds within that second.
+    public var changeNanoseconds: Int64
     /// Device and inode: together they name the file on this host.
     public var device: UInt64
     public var inode: UInt64
@@ -29,12 +34,16 @@ public struct FileStatus: Equatable, Sendable {
         modificationNanoseconds: Int64,
         device: UInt64 = 0,
         inode: UInt64 = 0,
-        permissions: UInt32 = 0o644
+        permissions: UInt32 = 0o644,
+        changeSeconds: Int64 = 0,
+        changeNanoseconds: Int64 = 0
     ) {
         self.kind = kind
         self.size = size
         self.modificationSeconds = modificationSeconds
         self.modificationNanoseconds = modificationNanoseconds
+        self.changeSeconds = changeSeconds
+        self.changeNanoseconds = changeNanoseconds
         self.device = device
         self.inode = inode
         self.permissions = permissions
@@ -50,6 +59,8 @@ public struct FileStatus: Equatable, Sendable {
         size = Int64(raw.st_size)
         modificationSeconds = Int64(raw.st_mtim.tv_sec)
         modificationNanoseconds = Int64(raw.st_mtim.tv_nsec)
+        changeSeconds = Int64(raw.st_ctim.tv_sec)
+        changeNanoseconds = Int64(raw.st_ctim.tv_nsec)
         device = UInt64(raw.st_dev)
         inode = UInt64(raw.st_ino)
         permissions = UInt32(raw.st_mode & 0o7777)
