@@ -24,6 +24,7 @@ public struct ByteWriter {
     }
 
     /// Writes `bytes` as they are.
+    @inline(__always)
     public mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
         precondition(bytes.count <= capacity - count, "ByteWriter: more bytes than room was made for")
         guard let source = bytes.baseAddress else { return }
@@ -32,6 +33,7 @@ public struct ByteWriter {
     }
 
     /// Writes the bytes of a literal.
+    @inline(__always)
     public mutating func write(_ literal: StaticString) {
         write(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }

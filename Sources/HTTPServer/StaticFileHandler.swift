@@ -361,14 +361,15 @@ public struct StaticFileHandler: Sendable {
             request: request,
             mayHaveRange: mayNarrow
         )
-        guard mayNarrow else { return plan }
+        // `consume`: the plan moves out; a plain `return plan` was copied (its references retained) then destroyed.
+        guard mayNarrow else { return consume plan }
         if let refusal = makePreconditionFailedPlan(for: plan, request: request, now: now) {
             plan.closeFile()
             return refusal
         }
-        if makeNotModified(&plan, request: request, now: now) { return plan }
+        if makeNotModified(&plan, request: request, now: now) { return consume plan }
         applyRange(to: &plan, request: request, now: now)
-        return plan
+        return consume plan
     }
 
     /// The 200 plan for an open regular file of media type `type`: the representation every GET of it starts from.
