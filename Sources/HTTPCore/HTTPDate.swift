@@ -39,6 +39,13 @@ public struct HTTPDate: Hashable, Comparable, Sendable, CustomStringConvertible 
         bytes.appendWriting(atMost: byteCapacity) { write(seconds, to: &$0) }
     }
 
+    /// Stores `value` (below 100) as two decimal digits at `out`.
+    @inline(__always)
+    private static func storeTwoDigits(_ value: Int64, at out: UnsafeMutablePointer<UInt8>) {
+        out[0] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / 10)
+        out[1] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10)
+    }
+
     private static let weekdayBytes = weekdays.map { Array($0.utf8) }
     private static let monthBytes = months.map { Array($0.utf8) }
 
@@ -46,6 +53,39 @@ public struct HTTPDate: Hashable, Comparable, Sendable, CustomStringConvertible 
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400
         let (year, month, day) = civil(fromDays: days)
+        if year >= 1000 && year <= 9999 {
+            // The common date, 29 bytes of known places: stored straight, one room check (callgrind, 2026-12-07).
+            let out = writer.claim(29)
+            let weekday = Int(((days % 7) + 7) % 7) * 3
+            // `weekdays` and `months` run together, three bytes each.
+            let names = ("ThuFriSatSunMonTueWed" as StaticString).utf8Start
+            let monthNames = ("JanFebMarAprMayJunJulAugSepOctNovDec" as StaticString).utf8Start
+            let monthIndex = (Int(month) - 1) * 3
+            out[0] = names[weekday]
+            out[1] = names[weekday + 1]
+            out[2] = names[weekday + 2]
+            out[3] = UInt8(ascii: ",")
+            out[4] = ASCII.space
+            storeTwoDigits(day, at: out + 5)
+            out[7] = ASCII.space
+            out[8] = monthNames[monthIndex]
+            out[9] = monthNames[monthIndex + 1]
+            out[10] = monthNames[monthIndex + 2]
+            out[11] = ASCII.space
+            storeTwoDigits(year / 100, at: out + 12)
+            storeTwoDigits(year % 100, at: out + 14)
+            out[16] = ASCII.space
+            storeTwoDigits(secondOfDay / 3600, at: out + 17)
+            out[19] = ASCII.colon
+            storeTwoDigits(secondOfDay / 60 % 60, at: out + 20)
+            out[22] = ASCII.colon
+            storeTwoDigits(secondOfDay % 60, at: out + 23)
+            out[25] = ASCII.space
+            out[26] = UInt8(ascii: "G")
+            out[27] = UInt8(ascii: "M")
+            out[28] = UInt8(ascii: "T")
+            return
+        }
         writer.write(weekdayBytes[Int(((days % 7) + 7) % 7)])
         writer.write(", ")
         writer.writeTwoDigits(day)

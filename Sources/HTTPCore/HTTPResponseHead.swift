@@ -26,6 +26,23 @@ public struct HTTPResponseHead: Sendable, Equatable {
 
     /// Writes `HTTP/x.y CODE Reason` and its CRLF, at most ``statusLineCapacity`` bytes.
     public func writeStatusLine(to writer: inout ByteWriter) {
+        if (0..<10).contains(version.major) && (0..<10).contains(version.minor) && (100...999).contains(status.code) {
+            // Every line the server sends: `HTTP/1.0 200 `, 13 bytes of known places, one room check.
+            let out = writer.claim(13)
+            let code = status.code
+            (out + 0).initialize(from: ("HTTP/" as StaticString).utf8Start, count: 5)
+            out[5] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: version.major)
+            out[6] = UInt8(ascii: ".")
+            out[7] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: version.minor)
+            out[8] = ASCII.space
+            out[9] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: code / 100)
+            out[10] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: code / 10 % 10)
+            out[11] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: code % 10)
+            out[12] = ASCII.space
+            writer.writeUTF8(status.reasonPhrase)
+            writer.write("\r\n")
+            return
+        }
         writer.write("HTTP/")
         writer.writeDecimal(Int64(version.major))
         writer.write(UInt8(ascii: "."))
