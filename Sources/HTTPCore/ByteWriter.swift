@@ -131,11 +131,16 @@ public struct ByteWriter {
         var bits = UInt64(bitPattern: value)
         let digits = max(1, (64 - bits.leadingZeroBitCount + 3) / 4)
         let start = claim(digits)
-        for index in stride(from: digits - 1, through: 0, by: -1) {
-            let digit = UInt8(truncatingIfNeeded: bits & 0xF)
-            start[index] = digit < 10 ? 0x30 + digit : 0x57 + digit
-            bits >>= 4
+        let hexDigits = ("0123456789abcdef" as StaticString).utf8Start
+        var index = digits
+        // Two digits a turn from the end, then the odd one first: half the loop's turns (callgrind, 2026-12-07).
+        while index >= 2 {
+            start[index - 1] = hexDigits[Int(truncatingIfNeeded: bits & 0xF)]
+            start[index - 2] = hexDigits[Int(truncatingIfNeeded: (bits >> 4) & 0xF)]
+            bits >>= 8
+            index -= 2
         }
+        if index == 1 { start[0] = hexDigits[Int(truncatingIfNeeded: bits & 0xF)] }
     }
 }
 

@@ -84,7 +84,7 @@ public struct EntityTag: Hashable, Sendable, CustomStringConvertible {
         if isWeak { writer.write("W/") }
         writer.write(UInt8(ascii: "\""))
         if let version { Self.write(version, to: &writer) }
-        writer.writeLatin1(text)
+        if !text.isEmpty { writer.writeLatin1(text) }  // A file's tag has no text after its version.
         writer.write(UInt8(ascii: "\""))
     }
 
