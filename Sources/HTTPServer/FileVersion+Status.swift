@@ -13,3 +13,21 @@ extension FileVersion {
         )
     }
 }
+
+/// A file whatever its version (device and inode): what a cache keeps one entry of, so that a newer version
+/// replaces the older one. Shared by the gzip cache (keyed by ``FileVersion``) and the small-file cache (by
+/// ``FileStatus``).
+struct FileIdentity: Hashable {
+    var device: UInt64
+    var inode: UInt64
+
+    init(_ version: FileVersion) {
+        device = version.device
+        inode = version.inode
+    }
+
+    init(_ status: FileStatus) {
+        device = status.device
+        inode = status.inode
+    }
+}

@@ -67,16 +67,6 @@ public final class GzipCache: Sendable {
 
 /// A hash table over a doubly linked list threaded through an array: O(1) lookup, touch, insert, evict.
 struct LRUTable: ~Copyable {
-    /// A file whatever its version: what a newer version's insert replaces.
-    struct FileIdentity: Hashable {
-        var device: UInt64
-        var inode: UInt64
-        init(_ version: FileVersion) {
-            device = version.device
-            inode = version.inode
-        }
-    }
-
     struct Node {
         var key: FileVersion
         var entry: GzipCache.Entry

@@ -37,19 +37,8 @@ struct SmallFileCache {
         }
     }
 
-    /// Which file: device and inode.
-    struct Identity: Hashable {
-        var device: UInt64
-        var inode: UInt64
-
-        init(_ status: FileStatus) {
-            device = status.device
-            inode = status.inode
-        }
-    }
-
     private struct Entry {
-        var identity: Identity
+        var identity: FileIdentity
         var version: Version
         var bytes: [UInt8]
         /// Read since the clock hand last passed it.
@@ -63,7 +52,7 @@ struct SmallFileCache {
     /// The bytes of file content kept now.
     private(set) var totalBytes = 0
     private var entries: [Entry] = []
-    private var slots: [Identity: Int] = [:]
+    private var slots: [FileIdentity: Int] = [:]
     private var hand = 0
 
     init(maxBytes: Int = 1 << 20, maxEntries: Int = 1024) {
@@ -78,7 +67,7 @@ struct SmallFileCache {
     /// The whole content of the file `status` describes, when this version of it is kept. An older version
     /// of the same file is dropped on the way.
     mutating func bytes(for status: FileStatus) -> [UInt8]? {
-        guard let slot = slots[Identity(status)] else { return nil }
+        guard let slot = slots[FileIdentity(status)] else { return nil }
         guard entries[slot].version == Version(status) else {
             remove(at: slot)
             return nil
@@ -93,7 +82,7 @@ struct SmallFileCache {
     mutating func insert(_ bytes: [UInt8], for status: FileStatus) {
         guard status.kind == .regular, Int64(bytes.count) == status.size, bytes.count <= maxBytes, maxEntries > 0
         else { return }
-        let identity = Identity(status)
+        let identity = FileIdentity(status)
         if let slot = slots[identity] { remove(at: slot) }
         while entries.count >= maxEntries || totalBytes + bytes.count > maxBytes { evictOne() }
         slots[identity] = entries.count
