@@ -180,6 +180,9 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
                 accepted = try shared.listener.acceptNonBlocking()
             } catch {
                 shared.releaseConnectionSlot()
+                // A stop from another thread between the check above and the accept shuts the listener down,
+                // and accept(2) on a socket no longer listening fails with EINVAL: that is the stop, not an error.
+                if shared.isStopping { return }
                 // EMFILE/ENFILE leave the connection queued, so a level-triggered listener would be ready
                 // again at once (accept(2)): step out of the epoll set and retry after a pause instead of spinning.
                 shared.warnOnce("\(error); not accepting for \(Self.acceptBackoffMilliseconds) ms", to: context.log)
