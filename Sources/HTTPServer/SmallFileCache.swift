@@ -19,6 +19,20 @@ import System
 /// Bounded per loop by ``maxBytes`` (the bytes kept; 1 MiB by default) and ``maxEntries`` (1,024); one entry per
 /// file (a newer version replaces the older one), evicted by the clock algorithm (second chance: an entry read
 /// since the hand last passed stays one more round), as an operating system ages pages.
+///
+/// Found by path, too (``bytes(forPath:clock:status:)``): when a full resolution of a target (`openat2` with
+/// `RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS`, or without it the `stat` + `realpath` check) opens a kept version,
+/// ``confirm(_:for:clock:)`` records that path on the entry and when. For one second after that, a request for
+/// the same path costs one `fstatat(2)` (`AT_SYMLINK_NOFOLLOW`) instead of `openat2` + `fstat` + `close`: the
+/// bytes are sent when the path's status now has the entry's device, inode, size, mtime and ctime and is a
+/// regular file (a link as last component never is). What the one-second bound is for: `fstatat` cannot confine
+/// its walk, so a folder on the way that was moved out of the root and replaced by a symbolic link to where it
+/// went still reaches the same inode with the same ctime (a rename or link of the file itself moves its ctime;
+/// moving a folder does not touch the files in it). Such a path is trusted at most until its confirmation is a
+/// second old; the next request then takes the full resolution, which refuses the link. nginx's
+/// `open_file_cache` trusts what it found for `open_file_cache_valid` (60 s by default) without any `stat`.
+/// One path per entry (the last confirmed) and none longer than ``maxPathLength``: the paths add at most
+/// ``maxEntries`` times that to the memory kept.
 struct SmallFileCache {
     /// What must be equal for two statuses to describe the same bytes of one file.
     struct Version: Equatable {
@@ -43,7 +57,16 @@ struct SmallFileCache {
         var bytes: [UInt8]
         /// Read since the clock hand last passed it.
         var referenced: Bool
+        /// The path a full resolution last found this version at (the key of ``paths``), and when: the caller's
+        /// monotonic clock in milliseconds.
+        var path: [UInt8]? = nil
+        var confirmedAt: Int64 = 0
     }
+
+    /// How long a path's confirmation lets requests for it skip the full resolution (milliseconds).
+    static let trustMilliseconds: Int64 = 1000
+    /// The longest path kept on an entry, in bytes; longer ones always take the full resolution.
+    static let maxPathLength = 1024
 
     /// The most bytes of file content kept at once.
     let maxBytes: Int
@@ -53,6 +76,8 @@ struct SmallFileCache {
     private(set) var totalBytes = 0
     private var entries: [Entry] = []
     private var slots: [FileIdentity: Int] = [:]
+    /// The entry each confirmed path names (an entry's ``Entry/path``).
+    private var paths: [[UInt8]: Int] = [:]
     private var hand = 0
 
     init(maxBytes: Int = 1 << 20, maxEntries: Int = 1024) {
@@ -74,6 +99,52 @@ struct SmallFileCache {
         }
         entries[slot].referenced = true
         return entries[slot].bytes
+    }
+
+    /// Records that a full resolution of `path` (a target's decoded relative path, as ``TargetPath`` gives it) has
+    /// just opened the file `status` describes (its `fstat`), at `clock` (monotonic milliseconds): when this version
+    /// is kept, the path now names its entry, trusted for ``trustMilliseconds``. The entry's previous path, and
+    /// another entry's claim to this path, are dropped. `true` when the version is kept.
+    @discardableResult
+    mutating func confirm(_ path: [UInt8], for status: FileStatus, clock: Int64) -> Bool {
+        guard status.kind == .regular, let slot = slots[FileIdentity(status)] else { return false }
+        guard entries[slot].version == Version(status) else {
+            remove(at: slot)  // An older version of this file: never sent again (as in bytes(for:)).
+            return false
+        }
+        guard path.count <= Self.maxPathLength else { return true }
+        if entries[slot].path != path {
+            if let old = entries[slot].path { paths[old] = nil }
+            if let other = paths[path] { entries[other].path = nil }
+            paths[path] = slot
+            entries[slot].path = path
+        }
+        entries[slot].confirmedAt = clock
+        return true
+    }
+
+    /// The kept bytes of the file at `path`, and its status, without opening it: when `path` was confirmed less
+    /// than ``trustMilliseconds`` before `clock`, `status` (called only then: the path's `fstatat` without following
+    /// a last symbolic link) must describe a regular file with the entry's device, inode, size, mtime and ctime.
+    /// On any other answer (an error: `nil`) the path is forgotten, and its next request takes the full resolution.
+    mutating func bytes(
+        forPath path: [UInt8],
+        clock: Int64,
+        status: () -> FileStatus?
+    ) -> (status: FileStatus, bytes: [UInt8])? {
+        guard let slot = paths[path] else { return nil }
+        // The monotonic clock never goes back; `clock < confirmedAt` would be a caller's mistake: not trusted.
+        let age = clock - entries[slot].confirmedAt
+        guard age >= 0, age < Self.trustMilliseconds else { return nil }
+        guard let found = status(), found.kind == .regular, FileIdentity(found) == entries[slot].identity,
+            Version(found) == entries[slot].version
+        else {
+            paths[path] = nil
+            entries[slot].path = nil
+            return nil
+        }
+        entries[slot].referenced = true
+        return (found, entries[slot].bytes)
     }
 
     /// Keeps `bytes` as the whole content of the file `status` describes, evicting others as the bounds
@@ -117,10 +188,12 @@ struct SmallFileCache {
     private mutating func remove(at slot: Int) {
         totalBytes -= entries[slot].bytes.count
         slots[entries[slot].identity] = nil
+        if let path = entries[slot].path { paths[path] = nil }
         let last = entries.removeLast()
         if slot < entries.count {
             entries[slot] = last
             slots[last.identity] = slot
+            if let path = last.path { paths[path] = slot }
         }
     }
 }

@@ -37,36 +37,39 @@ extension StaticFileHandler {
     /// - Parameters:
     ///   - plan: the identity 200 plan, whose body is `file`.
     ///   - type: its media type.
-    ///   - file: the open file; closed here if the gzip body replaces it.
+    ///   - file: the open file, closed here if a coded body replaces it; `nil` when the plan's body is the file's
+    ///     kept bytes.
     ///   - status: the file's status when opened.
     ///   - path: the file's path, for finding `name.gz` beside it (made only when one is looked for).
     ///   - name: the file's name, which gave its media type.
     ///   - request: the request, for `Accept-Encoding` and `Range`.
     ///   - mayHaveRange: `false` when the request is known to have no `Range` (``mayNarrow(_:)``).
+    /// - Returns: `false` when the variant to send must be made from the open file and `file` is `nil` (a gzip body
+    ///   not in the cache): `plan` is then half made, and the caller starts again with the file open.
     func applyContentCoding(
         to plan: inout ResponsePlan,
         type: String,
-        file: OpenFile,
+        file: OpenFile?,
         status: FileStatus,
         path: () -> FilePath,
         name: ArraySlice<UInt8>,
         request: HTTPRequest,
         mayHaveRange: Bool
-    ) {
+    ) -> Bool {
         guard let gzip, gzip.options.enabled, plan.status == .ok, MIMETypes.isCompressible(type),
             !Self.isAlreadyEncoded(name)
-        else { return }
+        else { return true }
         // In place: the identity plan's fields are extended, with no second array.
         plan.addVaryAcceptEncoding()
         // RFC 9110 §14.2: Range is defined for GET only, so only a GET's Range pins the identity bytes;
         // a HEAD with Range shows the head of the plain GET, gzip included.
-        if mayHaveRange && request.method == .get && request.headers.contains(.range) { return }
+        if mayHaveRange && request.method == .get && request.headers.contains(.range) { return true }
         let accepted = AcceptEncoding.acceptableCodings(request.headers, among: Self.codingTokens)
         for coding in accepted.compactMap({ token in Self.codings.first { $0.token == token } }) {
             if let precompressed = makePrecompressedPlan(from: plan, status: status, path: path(), coding: coding) {
-                file.close()
+                file?.close()
                 plan = precompressed
-                return
+                return true
             }
             guard coding.token == "gzip" else { continue }
             if defersSlowWork {
@@ -74,24 +77,27 @@ extension StaticFileHandler {
                 case .identity:
                     continue
                 case .compressed(let body):
-                    file.close()
+                    file?.close()
                     plan.body = .bytes(body)
                     setCodingFields(&plan, coding: "gzip", length: Int64(body.count), tagSuffix: "-gz")
                 case .miss:
+                    guard let file else { return false }
                     // Compressed as it is sent, off the loop; its length is known only at the end, so the close
                     // ends the body (RFC 1945 §7.2.2), as nginx does for every gzip response. The tag is the
                     // variant's already: it depends on the file version only.
                     plan.body = .gzip(file, status)
                     setCodingFields(&plan, coding: "gzip", length: nil, tagSuffix: "-gz")
                 }
-                return
+                return true
             }
+            guard let file else { return false }
             guard let body = gzip.body(of: file, status: status) else { continue }
             file.close()
             plan.body = .bytes(body)
             setCodingFields(&plan, coding: "gzip", length: Int64(body.count), tagSuffix: "-gz")
-            return
+            return true
         }
+        return true
     }
 
     /// The plan for the coding's sibling (`name.br`, `name.zst`, `name.gz`), if it exists, is a regular file

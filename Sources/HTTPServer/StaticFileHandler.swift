@@ -75,7 +75,16 @@ public struct StaticFileHandler: Sendable {
 
     /// The response to `request`. `now` is the current time in seconds, for the `Date` header.
     public func respond(to request: HTTPRequest, now: Int64) -> ResponsePlan {
-        var plan = makePlan(for: request, now: now)
+        var none = SmallFileCache(maxBytes: 0, maxEntries: 0)  // Keeps nothing, confirms nothing: no fast path.
+        return respond(to: request, now: now, kept: &none, clock: 0)
+    }
+
+    /// ``respond(to:now:)`` with an event loop's kept small files: a file whose path a full resolution confirmed
+    /// less than a second ago is answered after one `fstatat` instead of `openat2` + `fstat` + `close`
+    /// (StaticFileHandler+Kept.swift), and a full resolution that opens a kept version confirms its path.
+    /// - Parameter clock: the monotonic clock in milliseconds (``MonotonicClock``), read for this request.
+    func respond(to request: HTTPRequest, now: Int64, kept: inout SmallFileCache, clock: Int64) -> ResponsePlan {
+        var plan = makePlan(for: request, now: now, kept: &kept, clock: clock)
         if case .later(let later) = plan.body {
             return .later {
                 var plan = later.make()
@@ -125,7 +134,12 @@ public struct StaticFileHandler: Sendable {
         return plan
     }
 
-    private func makePlan(for request: HTTPRequest, now: Int64) -> ResponsePlan {
+    private func makePlan(
+        for request: HTTPRequest,
+        now: Int64,
+        kept: inout SmallFileCache,
+        clock: Int64
+    ) -> ResponsePlan {
         if isCORSPreflight(request) { return makePreflightPlan(for: request, now: now) }
         guard request.method == .get || request.method == .head else {
             var plan = makeErrorPlan(.notImplemented, now: now)
@@ -140,7 +154,9 @@ public struct StaticFileHandler: Sendable {
             return makeErrorPlan(error.status, now: now)
         }
         if isHidden(target) { return makeErrorPlan(.notFound, now: now) }
-        if let plan = makePlanBeneath(target, request, now: now) { return plan }
+        // Only "resolve, open, fstat" differ on the fast path; the rules above and the plan's steps do not.
+        if let plan = makeKeptFilePlan(target, request, now: now, kept: &kept, clock: clock) { return plan }
+        if let plan = makePlanBeneath(target, request, now: now, kept: &kept, clock: clock) { return plan }
         let path = Self.path(of: target, below: root)
         // The full check: a symbolic link is involved (or openat2 is missing), so resolve it by path.
         let status: FileStatus
@@ -178,7 +194,10 @@ public struct StaticFileHandler: Sendable {
             // A trailing slash names a folder: `/hello.txt/` is not the file (open(2) of "hello.txt/" fails
             // with ENOTDIR; nginx, Apache and Python's http.server answer 404), nor is a link to a file.
             if target.hasTrailingSlash { return makeErrorPlan(.notFound, now: now) }
-            return makeFilePlan(at: path, name: target.name, request, now: now)
+            // realpath found the file within the root: as trustworthy a resolution as openat2's (README Engine).
+            return makeFilePlan(at: path, name: target.name, request, now: now) { status in
+                kept.confirm(target.relative, for: status, clock: clock)
+            }
         default:
             // FIFOs, sockets, devices: not files a static server should ever open.
             return makeErrorPlan(.notFound, now: now)
@@ -193,7 +212,9 @@ public struct StaticFileHandler: Sendable {
     private func makePlanBeneath(
         _ target: TargetPath,
         _ request: HTTPRequest,
-        now: Int64
+        now: Int64,
+        kept: inout SmallFileCache,
+        clock: Int64
     ) -> ResponsePlan? {
         let file: OpenFile
         switch rootDirectory.openBeneath(target.relative) {
@@ -223,6 +244,9 @@ public struct StaticFileHandler: Sendable {
                 file.close()
                 return makeErrorPlan(.notFound, now: now)
             }
+            // Resolved beneath the root with no link on the way: if the loop keeps this version, the path may take
+            // the fast path for a second. The engine still finds the bytes by this fstat's version (Connection).
+            kept.confirm(target.relative, for: status, clock: clock)
             // The path is built only if a precompressed sibling is looked for.
             return makeFilePlan(
                 file,
@@ -319,8 +343,15 @@ public struct StaticFileHandler: Sendable {
         target.isRoot ? root : root.appending(target.relative)
     }
 
-    /// Opens the file, builds its 200 plan, then applies the conditional fields and `Range`.
-    func makeFilePlan(at path: FilePath, name: ArraySlice<UInt8>, _ request: HTTPRequest, now: Int64) -> ResponsePlan {
+    /// Opens the file, builds its 200 plan, then applies the conditional fields and `Range`. `opened` sees the
+    /// `fstat` status of the regular file opened.
+    func makeFilePlan(
+        at path: FilePath,
+        name: ArraySlice<UInt8>,
+        _ request: HTTPRequest,
+        now: Int64,
+        opened: (FileStatus) -> Void = { _ in }
+    ) -> ResponsePlan {
         let file: OpenFile
         let status: FileStatus
         do {
@@ -333,7 +364,29 @@ public struct StaticFileHandler: Sendable {
             file.close()
             return makeErrorPlan(.notFound, now: now)
         }
+        opened(status)
         return makeFilePlan(file, status: status, at: { path }, name: name, request, now: now)
+    }
+
+    /// Where a regular file's 200 body comes from.
+    enum FileContent {
+        /// The file, opened and `fstat`ed: the body reads it.
+        case opened(OpenFile)
+        /// Its whole content as the event loop keeps it (``SmallFileCache``): no descriptor at all.
+        case kept([UInt8])
+
+        var file: OpenFile? {
+            if case .opened(let file) = self { return file }
+            return nil
+        }
+
+        /// The identity 200's body for a file of `size` bytes.
+        func body(size: Int64) -> ResponsePlan.Body {
+            switch self {
+            case .opened(let file): return .file(file, offset: 0, length: size)
+            case .kept(let bytes): return .bytes(bytes)
+            }
+        }
     }
 
     /// The plan for a regular file already open, with its `fstat` status: the 200, its content coding, then
@@ -346,21 +399,39 @@ public struct StaticFileHandler: Sendable {
         _ request: HTTPRequest,
         now: Int64
     ) -> ResponsePlan {
+        guard let plan = makeFilePlan(.opened(file), status: status, at: path, name: name, request, now: now) else {
+            preconditionFailure("only a kept file's content coding can need an open file")
+        }
+        return plan
+    }
+
+    /// The plan for a regular file with status `status`, whose content is open or kept: the 200, its content
+    /// coding, then the conditional fields and `Range`. `nil` only for kept content whose coding needs the open
+    /// file (a gzip body made as it is sent): the caller then opens it.
+    func makeFilePlan(
+        _ content: FileContent,
+        status: FileStatus,
+        at path: () -> FilePath,
+        name: ArraySlice<UInt8>,
+        _ request: HTTPRequest,
+        now: Int64
+    ) -> ResponsePlan? {
         let type = options.mimeTypes.type(forFileName: name)
-        var plan = makeFilePlan(file, status: status, type: type, now: now)
+        var plan = makeFilePlan(content.body(size: status.size), status: status, type: type, now: now)
         let mayNarrow = Self.mayNarrow(request.headers)
         // Content coding (StaticFileHandler+Gzip.swift): identity or the gzip variant, chosen before the
         // conditionals so that If-None-Match is compared with the tag of the variant that would be sent.
-        applyContentCoding(
+        let coded = applyContentCoding(
             to: &plan,
             type: type,
-            file: file,
+            file: content.file,
             status: status,
             path: path,
             name: name,
             request: request,
             mayHaveRange: mayNarrow
         )
+        guard coded else { return nil }
         // `consume`: the plan moves out; a plain `return plan` was copied (its references retained) then destroyed.
         guard mayNarrow else { return consume plan }
         if let refusal = makePreconditionFailedPlan(for: plan, request: request, now: now) {
@@ -372,12 +443,13 @@ public struct StaticFileHandler: Sendable {
         return consume plan
     }
 
-    /// The 200 plan for an open regular file of media type `type`: the representation every GET of it starts from.
+    /// The 200 plan for a regular file of media type `type` whose identity body is `body` (the open file, or its
+    /// kept bytes): the representation every GET of it starts from.
     ///
     /// Content negotiation starts from it: ``applyContentCoding(to:type:file:status:path:name:request:mayHaveRange:)``
     /// picks a variant (another body, `Content-Encoding`, `Vary`, its own entity tag), and conditionals and
     /// ranges then apply to that variant. The validators are the file's ``FileVersion`` and mtime, typed.
-    func makeFilePlan(_ file: OpenFile, status: FileStatus, type: String, now: Int64) -> ResponsePlan {
+    func makeFilePlan(_ body: ResponsePlan.Body, status: FileStatus, type: String, now: Int64) -> ResponsePlan {
         // The fields of baseHeaders(now:), then the representation's.
         ResponsePlan(
             fileFields: ResponsePlan.FileFields(
@@ -388,7 +460,7 @@ public struct StaticFileHandler: Sendable {
             ),
             entityTag: .strong(FileVersion(status)),
             lastModified: Self.lastModified(status, now: now),
-            body: .file(file, offset: 0, length: status.size)
+            body: body
         )
     }
 

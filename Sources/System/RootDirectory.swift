@@ -74,17 +74,39 @@ public final class RootDirectory: Sendable {
     /// `.`: the root itself.
     private static let itself = [UInt8(ascii: ".")]
 
+    /// The status of `relative` (no leading `/`, not empty) below the root, without opening it: one
+    /// `fstatat(2)` with `AT_SYMLINK_NOFOLLOW`, so a last component that is a symbolic link is described as
+    /// the link (``FileStatus/Kind/symbolicLink``), never as its target.
+    ///
+    /// Unlike ``openBeneath(_:)`` nothing confines the walk (`fstatat` has no `RESOLVE_*` flags, openat2(2)):
+    /// a folder on the way that is a symbolic link is followed wherever it points. Only for re-checking a
+    /// path that a confined lookup resolved moments before (the handler's kept small files, README Engine).
+    /// - Throws: ``SystemError`` such as `fstatat: No such file or directory (errno 2)`; `EINVAL` for an
+    ///   empty path or one with a NUL inside (which would end it early).
+    ///
+    /// The corresponding C function is `fstatat(2)`.
+    public func statusBeneath(_ relative: [UInt8]) throws(SystemError) -> FileStatus {
+        var raw = stat()
+        let fill = { (path: UnsafeMutableBufferPointer<CChar>) in
+            for index in 0..<relative.count { path[index] = CChar(bitPattern: relative[index]) }
+        }
+        let result = withPath(length: relative.count, fill: fill) { (path) throws(SystemError) -> Int32 in
+            guard let path, !relative.isEmpty else { throw SystemError(call: "fstatat", errno: EINVAL) }
+            return try retryingOnInterrupt("fstatat") { fstatat(descriptor, path, &raw, AT_SYMLINK_NOFOLLOW) }
+        }
+        _ = try result.get()
+        return FileStatus(raw)
+    }
+
     /// Opens the path of `length` bytes that `fill` writes (its NUL is added here).
     private func openBeneath(length: Int, fill: (UnsafeMutableBufferPointer<CChar>) -> Void) -> Lookup {
         guard supported.load(ordering: .relaxed) else { return .needsFullCheck }
         let flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { path in
-            fill(path)
-            path[length] = 0
+        return withPath(length: length, fill: fill) { path in
             // A NUL inside would end the path early: never pass a shorter path than the one asked for.
-            if UnsafeMutableBufferPointer(rebasing: path[..<length]).contains(0) { return .needsFullCheck }
+            guard let path else { return .needsFullCheck }
             while true {
-                let fd = csystem_openat2_beneath(descriptor, path.baseAddress!, flags)
+                let fd = csystem_openat2_beneath(descriptor, path, flags)
                 if fd >= 0 { return .opened(OpenFile(descriptor: fd)) }
                 let code = errno
                 switch code {
@@ -97,6 +119,21 @@ public final class RootDirectory: Sendable {
                 default: return .failed(SystemError(call: "openat2", errno: code))
                 }
             }
+        }.get()
+    }
+
+    /// Calls `body` with the C string of `length` bytes that `fill` writes (its NUL added here), in stack room:
+    /// no array for the path. `nil` when the bytes hold a NUL, which would end the path early.
+    private func withPath<R, Failure: Error>(
+        length: Int,
+        fill: (UnsafeMutableBufferPointer<CChar>) -> Void,
+        _ body: (UnsafePointer<CChar>?) throws(Failure) -> R
+    ) -> Result<R, Failure> {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: length + 1) { path in
+            fill(path)
+            path[length] = 0
+            let hasNUL = UnsafeMutableBufferPointer(rebasing: path[..<length]).contains(0)
+            return Result { () throws(Failure) in try body(hasNUL ? nil : UnsafePointer(path.baseAddress!)) }
         }
     }
 }
