@@ -157,3 +157,16 @@ extension Array where Element == UInt8 {
         }
     }
 }
+
+extension UnsafeMutableBufferPointer where Element == UInt8 {
+    /// Writes what `body` writes at the start of this room, at most `count` bytes, with plain stores
+    /// (``ByteWriter``), and returns how many it wrote: for a buffer its owner keeps, such as a batch of
+    /// access-log lines, which then needs no copy.
+    @inlinable
+    public func writing(_ body: (inout ByteWriter) -> Void) -> Int {
+        guard let base = baseAddress, count > 0 else { return 0 }
+        var writer = ByteWriter(base: base, capacity: count)
+        body(&writer)
+        return writer.count
+    }
+}

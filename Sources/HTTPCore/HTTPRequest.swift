@@ -16,6 +16,9 @@ public struct HTTPRequest: Sendable, Equatable {
         set { givenRequestLine = newValue }
     }
     private var givenRequestLine: String?
+    /// The request line when it was given (or received) other than ``method``, ``target`` and ``version``
+    /// spell it; `nil` for nearly every request. Lets the access log write the line without building it.
+    public var distinctRequestLine: String? { givenRequestLine }
 
     /// Creates a request head.
     public init(

@@ -100,54 +100,29 @@ public final class AccessLog: Sendable {
         now: Int64,
         tlsVersion: String? = nil
     ) -> String {
-        var bytes = Array(client.utf8)
-        appendFields(
-            to: &bytes,
-            user: user,
-            request: request,
-            rawRequestLine: rawRequestLine,
-            status: status,
-            bytesSent: bytesSent,
-            date: Array(commonLogDate(now).utf8),
-            tlsVersion: tlsVersion
+        line(
+            client: client,
+            AccessLogEntry(
+                user: user,
+                request: request,
+                rawRequestLine: rawRequestLine,
+                status: status,
+                bytesSent: bytesSent,
+                tlsVersion: tlsVersion
+            ),
+            now: now
         )
-        return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Appends the line of ``line(client:user:request:rawRequestLine:status:bytesSent:now:tlsVersion:)``
-    /// after its first field, the client's address, which the caller has appended, to `bytes` without building
-    /// a `String` (the hot path: the date comes preformatted, numbers and escapes are written byte by byte).
-    static func appendFields(
-        to bytes: inout [UInt8],
-        user: String?,
-        request: HTTPRequest?,
-        rawRequestLine: String?,
-        status: Int,
-        bytesSent: Int64,
-        date: [UInt8],
-        tlsVersion: String?
-    ) {
-        // CLF's third field is the authenticated user (RFC 7617); escaped like every request-borne value.
-        bytes.append(contentsOf: " - ".utf8)
-        if let user, !user.isEmpty { appendEscaped(user, to: &bytes) } else { bytes.append(UInt8(ascii: "-")) }
-        bytes.append(contentsOf: " [".utf8)
-        bytes.append(contentsOf: date)
-        bytes.append(contentsOf: "] \"".utf8)
-        appendEscaped(request?.requestLine ?? rawRequestLine ?? "", to: &bytes)
-        bytes.append(contentsOf: "\" ".utf8)
-        appendDecimal(Int64(status), to: &bytes)
-        bytes.append(UInt8(ascii: " "))
-        appendDecimal(bytesSent, to: &bytes)
-        bytes.append(contentsOf: " \"".utf8)
-        appendEscaped(request?.headers[.referer] ?? "-", to: &bytes)
-        bytes.append(contentsOf: "\" \"".utf8)
-        appendEscaped(request?.headers[.userAgent] ?? "-", to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
-        if let tlsVersion {
-            bytes.append(UInt8(ascii: " "))
-            bytes.append(contentsOf: tlsVersion.utf8)
+    /// The line of `entry` for a response to `client` at `now`.
+    static func line(client: String, _ entry: AccessLogEntry, now: Int64) -> String {
+        let date = Array(commonLogDate(now).utf8)
+        var bytes: [UInt8] = []
+        bytes.appendWriting(atMost: client.utf8.count + entry.capacity) { writer in
+            writer.writeUTF8(client)
+            entry.write(to: &writer, date: date)
         }
-        bytes.append(UInt8(ascii: "\n"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `10/Oct/2000:13:55:36 +0000`.
@@ -160,67 +135,7 @@ public final class AccessLog: Sendable {
     /// Escapes `"`, `\` and bytes outside printable ASCII as `\xHH`, so a request cannot forge log lines.
     static func escape(_ text: String) -> String {
         var bytes: [UInt8] = []
-        appendEscaped(text, to: &bytes)
+        bytes.appendWriting(atMost: 4 * text.utf8.count) { $0.writeLogEscaped(text) }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Appends `text` escaped as ``escape(_:)`` does. `text` holds ISO-8859-1 code points
-    /// (``Swift/String/init(latin1:)``), so each code point is one received byte.
-    static func appendEscaped(_ text: String, to bytes: inout [UInt8]) {
-        // Nearly every value needs no escape at all: then its bytes go in as one block.
-        let copied = text.utf8.withContiguousStorageIfAvailable { utf8 in
-            if utf8.contains(where: needsEscape) { return false }
-            bytes.append(contentsOf: utf8)
-            return true
-        }
-        if copied == true { return }
-        let start = bytes.count
-        // Nearly every value is ASCII: its UTF-8 bytes are the bytes received.
-        for byte in text.utf8 {
-            guard byte < 0x80 else {
-                bytes.removeSubrange(start...)
-                for scalar in text.unicodeScalars {
-                    appendEscaped(byte: scalar.value < 256 ? UInt8(scalar.value) : UInt8(ascii: "?"), to: &bytes)
-                }
-                return
-            }
-            appendEscaped(byte: byte, to: &bytes)
-        }
-    }
-
-    /// Whether ``appendEscaped(_:to:)`` writes `byte` other than as itself.
-    private static func needsEscape(_ byte: UInt8) -> Bool {
-        !(0x20..<0x7F).contains(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-    }
-
-    private static func appendEscaped(byte: UInt8, to bytes: inout [UInt8]) {
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-            bytes.append(UInt8(ascii: "\\"))
-            bytes.append(byte)
-        case 0x20..<0x7F:
-            bytes.append(byte)
-        default:
-            bytes.append(UInt8(ascii: "\\"))
-            bytes.append(UInt8(ascii: "x"))
-            bytes.append(hexDigit(byte >> 4))
-            bytes.append(hexDigit(byte & 0xF))
-        }
-    }
-
-    private static func hexDigit(_ value: UInt8) -> UInt8 {
-        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
-    }
-
-    /// Appends `value` in decimal.
-    static func appendDecimal(_ value: Int64, to bytes: inout [UInt8]) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        let start = bytes.count
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        bytes[start...].reverse()
     }
 }

@@ -17,7 +17,9 @@ final class AccessLogBuffer {
     static let flushMilliseconds: Int64 = 1000
 
     let log: AccessLog
-    private var bytes: [UInt8] = []
+    /// The batch, written with plain stores (``ByteWriter``): `count` bytes of `room` are lines.
+    private var room: UnsafeMutableBufferPointer<UInt8>
+    private var count = 0
     /// Monotonic milliseconds of the oldest line not yet written; `nil` when empty.
     private(set) var pendingSince: Int64?
     /// The CLF date of ``dateSecond``, formatted once per second (as ``DateCache`` does for `Date`).
@@ -28,21 +30,14 @@ final class AccessLogBuffer {
 
     init(log: AccessLog) {
         self.log = log
-        bytes.reserveCapacity(Self.flushBytes + 4096)
+        room = .allocate(capacity: Self.flushBytes + 8192)
     }
 
-    /// Appends one line (``AccessLog/line(client:user:request:rawRequestLine:status:bytesSent:now:tlsVersion:)``);
-    /// writes the batch when it is full. `wallSeconds` is the time logged.
-    func append(
-        client: SocketAddress,
-        user: String?,
-        request: HTTPRequest?,
-        rawRequestLine: String?,
-        status: Int,
-        bytesSent: Int64,
-        wallSeconds: Int64,
-        tlsVersion: String?
-    ) {
+    deinit { room.deallocate() }
+
+    /// Appends the line of `entry` for a response to `client`; writes the batch when it is full.
+    /// `wallSeconds` is the time logged.
+    func append(client: SocketAddress, _ entry: AccessLogEntry, wallSeconds: Int64) {
         // A SIGHUP since the last line: what waits was logged before it, so it goes out first, to the old file.
         let hangups = Signals.hangupCount
         if hangups != generation {
@@ -53,22 +48,24 @@ final class AccessLogBuffer {
             dateSecond = wallSeconds
             date = Array(AccessLog.commonLogDate(wallSeconds).utf8)
         }
-        client.appendHost(to: &bytes)
-        AccessLog.appendFields(
-            to: &bytes,
-            user: user,
-            request: request,
-            rawRequestLine: rawRequestLine,
-            status: status,
-            bytesSent: bytesSent,
-            date: date,
-            tlsVersion: tlsVersion
-        )
-        if bytes.count >= Self.flushBytes { flush() }
+        let needed = SocketAddress.maximumHostLength + entry.capacity
+        if needed > room.count - count {
+            flush()
+            // A line longer than the room (a huge request line or user agent, escaped): room made for it.
+            if needed > room.count {
+                room.deallocate()
+                room = .allocate(capacity: needed)
+            }
+        }
+        let line = UnsafeMutableBufferPointer(rebasing: room[count...])
+        let hostLength = client.writeHost(into: line)
+        count += hostLength
+        count += UnsafeMutableBufferPointer(rebasing: line[hostLength...]).writing { entry.write(to: &$0, date: date) }
+        if count >= Self.flushBytes { flush() }
     }
 
     /// Whether lines wait to be written.
-    var hasLines: Bool { !bytes.isEmpty }
+    var hasLines: Bool { count > 0 }
 
     /// When the batch must be written by: `nil` when there is nothing to write.
     var flushDeadline: Int64? { pendingSince.map { $0 + Self.flushMilliseconds } }
@@ -76,7 +73,7 @@ final class AccessLogBuffer {
     /// Called by the loop after each batch of events (`now` in monotonic milliseconds): notes when the
     /// oldest waiting line arrived (to within one batch), and writes the lines once it has waited long enough.
     func tick(now: Int64) {
-        guard !bytes.isEmpty else { return }
+        guard count > 0 else { return }
         guard let since = pendingSince else {
             pendingSince = now
             return
@@ -86,9 +83,9 @@ final class AccessLogBuffer {
 
     /// Writes every buffered line in one call.
     func flush() {
-        guard !bytes.isEmpty else { return }
-        bytes.withUnsafeBytes { log.write($0, generation: generation) }
-        bytes.removeAll(keepingCapacity: true)
+        guard count > 0 else { return }
+        log.write(UnsafeRawBufferPointer(start: room.baseAddress, count: count), generation: generation)
+        count = 0
         pendingSince = nil
     }
 }

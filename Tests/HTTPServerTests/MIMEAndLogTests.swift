@@ -1,3 +1,4 @@
+import HTTPCore
 import Testing
 
 @testable import HTTPServer
@@ -43,6 +44,65 @@ import Testing
     ])
     func escape_makesOneSafeLine(raw: String, expected: String) {
         #expect(AccessLog.escape(raw) == expected)
+    }
+
+    /// Every byte value at every place of values around the eight-byte turns of the plain-text test, against a
+    /// byte-by-byte spelling of the rule.
+    @Test func escape_treatsEveryByteAlikeWhereverItIs() {
+        func spelled(_ byte: UInt8) -> String {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): return "\\" + String(UnicodeScalar(byte))
+            case 0x20..<0x7F: return String(UnicodeScalar(byte))
+            default:
+                let hex = String(byte, radix: 16)
+                return "\\x" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        var mismatches: [String] = []
+        for length in [1, 2, 7, 8, 9, 15, 16, 17, 24] {
+            for place in 0..<length {
+                for byte in UInt8.min...UInt8.max {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[place] = byte
+                    let escaped = AccessLog.escape(String(latin1: bytes))
+                    if escaped != bytes.map(spelled).joined() { mismatches.append("\(byte) at \(place) of \(length)") }
+                }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.count) mismatches, the first: \(mismatches.prefix(8))")
+    }
+
+    /// The line spells the request line from method, target and version without building it: the same text as
+    /// ``HTTPRequest/requestLine``, escaped, for each kind of request.
+    @Test func line_spellsTheRequestLineAsRequestLineDoes() {
+        let headers: HTTPHeaders = ["Referer": "http://a/\"x\"", "User-Agent": "ü agent"]
+        let requests = [
+            HTTPRequest(method: .get, target: "/a\"b\u{01}", version: .http1_1, headers: headers),
+            HTTPRequest(method: .head, target: "/", version: .http1_0),
+            HTTPRequest(method: .get, target: "/simple", version: nil),
+            HTTPRequest(method: .get, target: "/x", version: HTTPVersion(major: 12, minor: 34)),
+            HTTPRequest(method: HTTPMethod("PURGE"), target: "*", version: .http1_0, requestLine: "PURGE  *  HTTP/1.0"),
+        ]
+        for request in requests {
+            let referer = request.headers[.referer].map(AccessLog.escape) ?? "-"
+            let agent = request.headers[.userAgent].map(AccessLog.escape) ?? "-"
+            let line = AccessLog.line(
+                client: "192.0.2.7",
+                request: request,
+                rawRequestLine: nil,
+                status: 304,
+                bytesSent: 0,
+                now: 0
+            )
+            #expect(
+                line == "192.0.2.7 - - [01/Jan/1970:00:00:00 +0000] \"\(AccessLog.escape(request.requestLine))\" 304 0"
+                    + " \"\(referer)\" \"\(agent)\"\n"
+            )
+        }
+        #expect(
+            AccessLog.line(client: "::1", request: nil, rawRequestLine: nil, status: 400, bytesSent: 0, now: 0)
+                == "::1 - - [01/Jan/1970:00:00:00 +0000] \"\" 400 0 \"-\" \"-\"\n"
+        )
     }
 
     @Test func commonLogDate_isCLFInUTC() {

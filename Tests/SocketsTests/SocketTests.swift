@@ -81,12 +81,16 @@ import Glibc
         #expect(v6.first?.family == .ipv6)
     }
 
-    @Test func appendHost_writesTheNumericHostAsHostDoes() throws {
-        for text in ["127.0.0.1", "::1", "2001:db8::17", "255.255.255.255"] {
+    @Test func writeHost_writesTheNumericHostAsHostDoes() throws {
+        let texts = [
+            "127.0.0.1", "::1", "2001:db8::17", "255.255.255.255", "0.0.0.0", "10.0.99.100", "1.20.255.9",
+            "::ffff:192.0.2.1",
+        ]
+        for text in texts {
             let address = try SocketAddress.resolve(host: text, port: 80)[0]
-            var bytes: [UInt8] = Array("x".utf8)
-            address.appendHost(to: &bytes)
-            #expect(bytes == Array("x\(text)".utf8))
+            var room = [UInt8](repeating: 0, count: SocketAddress.maximumHostLength)
+            let length = room.withUnsafeMutableBufferPointer { address.writeHost(into: $0) }
+            #expect(Array(room[..<length]) == Array(text.utf8))
             #expect(address.host == text)
         }
     }
