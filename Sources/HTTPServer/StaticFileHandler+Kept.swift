@@ -5,11 +5,11 @@ import System
 ///
 /// Once the loop keeps a file's bytes, opening the file only tells which version the path names now. So a path
 /// that a full resolution (``RootDirectory/openBeneath(_:)``: `openat2` with `RESOLVE_BENEATH |
-/// RESOLVE_NO_SYMLINKS`, or without openat2 the `stat` + `realpath` check) found naming a kept version less than a
-/// second ago is answered after one `fstatat(2)` of the path (``RootDirectory/statusBeneath(_:)``, not following
-/// a last symbolic link) instead of `openat2` + `fstat` + `close`, when that status is a regular file with the
-/// kept version's device, inode, size, mtime and ctime (nanoseconds). Anything else, or an error, takes the full
-/// path exactly as before.
+/// RESOLVE_NO_SYMLINKS`, or without openat2 the `stat` + `realpath` check when the real path shows no link on
+/// the way) found naming a kept version less than a second ago is answered after one `fstatat(2)` of the path
+/// (``RootDirectory/statusBeneath(_:)``, not following a last symbolic link) instead of `openat2` + `fstat` +
+/// `close`, when that status is a regular file with the kept version's device, inode, size, mtime and ctime
+/// (nanoseconds). Anything else, or an error, takes the full path exactly as before.
 ///
 /// What the rest sees is unchanged: the dotfile rule, Basic authentication and the method check come before;
 /// the plan is made by the same steps from the same `FileStatus` (content coding, conditionals, `Range`, HEAD),

@@ -194,9 +194,11 @@ public struct StaticFileHandler: Sendable {
             // A trailing slash names a folder: `/hello.txt/` is not the file (open(2) of "hello.txt/" fails
             // with ENOTDIR; nginx, Apache and Python's http.server answer 404), nor is a link to a file.
             if target.hasTrailingSlash { return makeErrorPlan(.notFound, now: now) }
-            // realpath found the file within the root: as trustworthy a resolution as openat2's (README Engine).
+            // The path confirms a kept file only as openat2 would have resolved it, with no link on the way: its real
+            // path is the real root's plus the target's. A link, even inside the root, is resolved in full each time.
+            let direct = real == realRoot.appending(target.relative)
             return makeFilePlan(at: path, name: target.name, request, now: now) { status in
-                kept.confirm(target.relative, for: status, clock: clock)
+                if direct { kept.confirm(target.relative, for: status, clock: clock) }
             }
         default:
             // FIFOs, sockets, devices: not files a static server should ever open.

@@ -222,6 +222,22 @@ import Glibc
         }
     }
 
+    @Test func pathWithALinkOnTheWay_isNeverConfirmed_evenInsideTheRoot() throws {
+        for useOpenat2 in [true, false] {
+            let (tree, handler, cache) = try keptSite(useOpenat2: useOpenat2)
+            var kept = cache
+            tree.symlink("docs", to: "a")
+            for clock in Int64(0)..<3 {
+                let plan = handler.respond(to: request("/docs/page.html"), now: testNow, kept: &kept, clock: clock)
+                #expect(plan.status == .ok && !isKept(plan), "openat2: \(useOpenat2)")
+                #expect(try bodyBytes(plan) == Array("kept page\n".utf8))
+            }
+            // The same file by its own path is confirmed, and then kept.
+            _ = handler.respond(to: request("/a/page.html"), now: testNow, kept: &kept, clock: 3)
+            #expect(isKept(handler.respond(to: request("/a/page.html"), now: testNow, kept: &kept, clock: 4)))
+        }
+    }
+
     @Test func gzipBodyNotYetMade_takesTheFullPath() throws {
         let text = String(repeating: "function f() { return 1; }\n", count: 40)
         let (tree, handler, cache) = try keptSite(text, name: "a/app.js")
