@@ -56,18 +56,22 @@ final class Connection {
         let pool: BackgroundPool
         /// Where that work tells this loop it is done.
         let mailbox: LoopMailbox
+        // The loop's buffers and cache below, and a connection's ``exchange``, are used by one thread, the loop's,
+        // and never by a closure that outlives the access it runs in: the compiler's static checks see every
+        // overlap, so the dynamic ones (swift_beginAccess, about 65 instructions a time, a dozen times a request;
+        // callgrind, 2026-12-07) are left out.
         /// One receive buffer for the whole loop: most heads are parsed straight out of it.
-        var scratch = [UInt8](repeating: 0, count: 16384)
+        @exclusivity(unchecked) var scratch = [UInt8](repeating: 0, count: 16384)
         /// The loop's buffer for response heads, and the one for small file bodies: a response shares it (an
         /// array is copied on write), so the next response writes in place unless one still being sent holds it.
-        var headBuffer: [UInt8] = []
-        var smallBody: [UInt8] = []
+        @exclusivity(unchecked) var headBuffer: [UInt8] = []
+        @exclusivity(unchecked) var smallBody: [UInt8] = []
         /// Small files the loop sent before, by version: a request for one of them skips the read.
-        var fileCache = SmallFileCache()
+        @exclusivity(unchecked) var fileCache = SmallFileCache()
         /// One buffer for the loop's TLS bodies: `pread` into it (or gather a small response in it), then
         /// encrypt; empty when the loop speaks plain TCP. A stored property, not `lazy`: a lazy one is reached
         /// through get and set, so each mutable access copied all 64 KiB (callgrind, 2026-12-07).
-        var fileChunk: [UInt8]
+        @exclusivity(unchecked) var fileChunk: [UInt8]
         /// The connections open on this loop, kept by the loop: a file body is sliced when it is not alone.
         var liveConnections = 0
 
@@ -107,74 +111,99 @@ final class Connection {
     /// the start): about one socket buffer (`tcp_wmem`'s default maximum, 4 MiB).
     static let changeCheckInterval: Int64 = 4 << 20
 
-    let socket: Socket
-    /// The loop's name for this connection: its epoll registrations carry it (``TokenTable``).
-    let token: UInt64
-    let peer: SocketAddress
+    /// The connection's socket, the same object from one accepted connection to the next (the loop accepts into
+    /// it); it owns no descriptor while the connection is closed and kept for reuse.
+    let socket = Socket()
+    /// The loop's name for this connection: its epoll registrations carry it (``TokenTable``). A reused connection
+    /// gets a new one, so an event or a wake-up meant for its previous client never reaches it.
+    private(set) var token: UInt64 = 0
+    /// The client's address, written by the accept in place.
+    @exclusivity(unchecked) var peer = SocketAddress()
     private let context: Context
-    private(set) var state = State.readingHead
     /// Monotonic milliseconds after which ``onDeadline(now:)`` is due.
-    private(set) var deadline: Int64
+    private(set) var deadline: Int64 = 0
     /// What the socket is registered for in the loop's epoll set; `nil` while not registered.
     var registered: Epoll.Events?
+    /// Everything about the one request this connection carries (HTTP/1.0: one per connection), from the head
+    /// to the access-log line; ``close()`` puts a new one in its place, so nothing of one client reaches the next.
+    /// Checked statically only, as the loop's buffers are (see ``Context``).
+    @exclusivity(unchecked) private var exchange: Exchange
 
-    private var head: RequestHeadReader
-    private var request: HTTPRequest?
-    /// The TLS layer when the server speaks https; `nil` for plain TCP, and after a plain-HTTP client on
-    /// the TLS port, whose answer goes out unencrypted.
-    private var tls: TLSChannel?
-    /// The request line for the log when the head never reached ``head`` (plain HTTP on the TLS port).
-    private var rawRequestLine: String?
-    /// Whether the client may still send bytes we will not read: then closing at once could turn
-    /// our FIN into a reset that destroys the response (RFC 9112 §9.6), so the close lingers.
-    private var mayHaveUnreadInput = true
-    /// The user that Basic authentication let in, for the access log's third field.
-    private var user: String?
-    /// The wall clock (whole seconds) read before the handler opened and `fstat`ed the file: what a small
-    /// file's times must be older than for its bytes to be kept (``SmallFileCache/isSettled(_:clockSeconds:)``).
-    private var requestSeconds: Int64 = 0
+    /// What one accepted connection holds from its first byte to its close: a value made afresh for each
+    /// connection, so no part of it (a head half read, a range, a user, a file, a TLS session) outlives the client.
+    struct Exchange {
+        var state = State.readingHead
+        var head: RequestHeadReader
+        var request: HTTPRequest?
+        /// The TLS layer when the server speaks https; `nil` for plain TCP, and after a plain-HTTP client on
+        /// the TLS port, whose answer goes out unencrypted.
+        var tls: TLSChannel?
+        /// The request line for the log when the head never reached ``head`` (plain HTTP on the TLS port).
+        var rawRequestLine: String?
+        /// Whether the client may still send bytes we will not read: then closing at once could turn
+        /// our FIN into a reset that destroys the response (RFC 9112 §9.6), so the close lingers.
+        var mayHaveUnreadInput = true
+        /// The user that Basic authentication let in, for the access log's third field.
+        var user: String?
+        /// The wall clock (whole seconds) read before the handler opened and `fstat`ed the file: what a small
+        /// file's times must be older than for its bytes to be kept (``SmallFileCache/isSettled(_:clockSeconds:)``).
+        var requestSeconds: Int64 = 0
 
-    // The response being sent.
-    private var status = 0
-    private var headBytes: [UInt8] = []
-    private var headSent = 0
-    private var body: ArraySlice<UInt8> = []
-    private var bodyOffset = 0
-    private var file: OpenFile?
-    private var fileOffset: Int64 = 0
-    private var fileEnd: Int64 = 0
-    /// Where the file stood at the last check that it did not change (or where the body or part began).
-    private var fileChecked: Int64 = 0
-    /// The parts of a multipart body still to send after the current one (literal bytes or file slices).
-    private var parts: ArraySlice<ResponsePlan.Part> = []
-    /// The gzip body being made as it is sent, and the index of its next chunk; `body` holds the current one.
-    private var stream: GzipFlight?
-    private var streamIndex = 0
-    /// The plan being made on the pool while ``State/preparing``.
-    private var pending: PendingPlan?
-    /// Body bytes that really went out: what the access log reports.
-    private var bodySent: Int64 = 0
-    private var logged = false
+        // The response being sent.
+        var status = 0
+        var headBytes: [UInt8] = []
+        var headSent = 0
+        var body: ArraySlice<UInt8> = []
+        var bodyOffset = 0
+        var file: OpenFile?
+        var fileOffset: Int64 = 0
+        var fileEnd: Int64 = 0
+        /// Where the file stood at the last check that it did not change (or where the body or part began).
+        var fileChecked: Int64 = 0
+        /// The parts of a multipart body still to send after the current one (literal bytes or file slices).
+        var parts: ArraySlice<ResponsePlan.Part> = []
+        /// The gzip body being made as it is sent, and the index of its next chunk; `body` holds the current one.
+        var stream: GzipFlight?
+        var streamIndex = 0
+        /// The plan being made on the pool while ``State/preparing``.
+        var pending: PendingPlan?
+        /// Body bytes that really went out: what the access log reports.
+        var bodySent: Int64 = 0
+        var logged = false
 
-    init(socket: Socket, peer: SocketAddress, token: UInt64, context: Context, now: Int64, tls: TLSChannel? = nil) {
-        self.socket = socket
-        self.token = token
-        self.peer = peer
-        self.context = context
-        self.tls = tls
-        self.head = RequestHeadReader(limits: context.limits)
-        self.deadline = now + context.timeoutMilliseconds
+        init(limits: HTTPParserLimits) {
+            head = RequestHeadReader(limits: limits)
+        }
     }
 
+    /// A closed connection of the loop that `context` belongs to: the loop accepts into ``socket``, then calls
+    /// ``open(token:now:tls:)``; after ``close()`` it may do so again.
+    init(context: Context) {
+        self.context = context
+        self.exchange = Exchange(limits: context.limits)
+    }
+
+    /// Starts serving the client just accepted into ``socket`` (its address in ``peer``), known to the loop as
+    /// `token` from now on.
+    func open(token: UInt64, now: Int64, tls: TLSChannel?) {
+        precondition(socket.isOpen && registered == nil, "a connection opened without a freshly accepted socket")
+        self.token = token
+        deadline = now + context.timeoutMilliseconds
+        exchange.tls = tls
+    }
+
+    /// Where the connection stands.
+    var state: State { exchange.state }
+
     /// Whether nothing at all was received yet: an idle connection a stopping server may just close.
-    var isIdle: Bool { state == .readingHead && head.isEmpty }
+    var isIdle: Bool { exchange.state == .readingHead && exchange.head.isEmpty }
 
     // MARK: Transitions
 
     /// The socket is readable, or in error: read the head, or drain a lingering close. A connection that is
     /// sending watches writable only, so here it only meets an error, which its next send reports.
     func onReadable(now: Int64) -> Action {
-        switch state {
+        switch exchange.state {
         case .readingHead: return readHead(now: now)
         case .preparing: return .park  // Parked: a stale event from before.
         case .sending: return send(now: now)
@@ -185,12 +214,12 @@ final class Connection {
     /// Background work posted this connection's token: its plan is made, or the gzip body it follows has grown.
     /// `nil` when it waits for neither (the token reached another connection, or the news is already taken).
     func onWake(now: Int64) -> Action? {
-        switch state {
+        switch exchange.state {
         case .preparing:
-            guard let plan = pending?.take() else { return nil }
-            pending = nil
+            guard let plan = exchange.pending?.take() else { return nil }
+            exchange.pending = nil
             return start(plan, now: now)
-        case .sending where stream != nil:
+        case .sending where exchange.stream != nil:
             return send(now: now)
         default:
             return nil
@@ -200,16 +229,16 @@ final class Connection {
     /// The socket is writable: send what it takes. Other states never watch writable; a stale event is
     /// taken as readable, which every step tolerates.
     func onWritable(now: Int64) -> Action {
-        state == .sending ? send(now: now) : onReadable(now: now)
+        exchange.state == .sending ? send(now: now) : onReadable(now: now)
     }
 
     /// ``deadline`` has passed.
     func onDeadline(now: Int64) -> Action {
-        switch state {
+        switch exchange.state {
         case .readingHead:
             // Nothing at all: close silently. Part of a head: 408 (RFC 9110 §15.5.9), then close.
-            if head.isEmpty { return .close }
-            mayHaveUnreadInput = true
+            if exchange.head.isEmpty { return .close }
+            exchange.mayHaveUnreadInput = true
             let error = HTTPParseError(.requestTimeout, "request head not received in time")
             return start(context.handler.respond(to: error, now: WallClock.secondsSinceEpoch()), now: now)
         case .preparing:
@@ -218,7 +247,7 @@ final class Connection {
             return .park
         case .sending:
             // Following a gzip body that is still being made: the wait is ours, not the client's.
-            if registered == nil, let stream, !stream.hasEnded {
+            if registered == nil, let stream = exchange.stream, !stream.hasEnded {
                 deadline = now + context.timeoutMilliseconds
                 return .park
             }
@@ -232,19 +261,20 @@ final class Connection {
 
     /// Closes the socket and any file still open; a response cut short is logged with what went out.
     func close() {
-        if state == .sending { record() }
-        file?.close()
-        file = nil
-        stream?.cancel()
-        stream = nil
-        pending = nil
+        if exchange.state == .sending { record() }
+        exchange.file?.close()
+        exchange.stream?.cancel()
         socket.close()  // close(2) also takes the descriptor out of the epoll set (epoll(7)).
+        registered = nil
+        // The request, the response's buffers and the TLS session go now, not at the next client: a closed
+        // connection kept for reuse holds no memory of its client's (and the next one starts from nothing).
+        exchange = Exchange(limits: context.limits)
     }
 
     // MARK: Reading the head
 
     private func readHead(now: Int64) -> Action {
-        if let tls { return readHead(over: tls, now: now) }
+        if let tls = exchange.tls { return readHead(over: tls, now: now) }
         for _ in 0..<8 {
             let result: IOResult
             do {
@@ -257,7 +287,7 @@ final class Connection {
                 return .wait(.readable)
             case .processed(0):
                 // EOF. A client that sent nothing just goes; half a head can never complete.
-                guard let error = head.endOfInput() else { return .close }
+                guard let error = exchange.head.endOfInput() else { return .close }
                 return start(context.handler.respond(to: error, now: WallClock.secondsSinceEpoch()), now: now)
             case .processed(let count):
                 if let action = take(count, now: now) { return action }
@@ -285,7 +315,7 @@ final class Connection {
             case .wait(let events):
                 return .wait(events)
             case .endOfStream:
-                guard let error = head.endOfInput() else { return .close }
+                guard let error = exchange.head.endOfInput() else { return .close }
                 return start(context.handler.respond(to: error, now: WallClock.secondsSinceEpoch()), now: now)
             case .bytes(let count):
                 if let action = take(count, now: now) { return action }
@@ -295,14 +325,14 @@ final class Connection {
 
     /// Adds the first `count` bytes of the scratch buffer to the head; `nil` while it is incomplete.
     private func take(_ count: Int, now: Int64) -> Action? {
-        switch head.append(context.scratch[..<count]) {
+        switch exchange.head.append(context.scratch[..<count]) {
         case .incomplete:
             return nil
         case .failed(let error):
             return start(context.handler.respond(to: error, now: WallClock.secondsSinceEpoch()), now: now)
         case .complete(let request, let mayHaveUnreadInput):
-            self.request = request
-            self.mayHaveUnreadInput = mayHaveUnreadInput
+            exchange.request = request
+            exchange.mayHaveUnreadInput = mayHaveUnreadInput
             return start(respond(to: request), now: now)
         }
     }
@@ -311,9 +341,9 @@ final class Connection {
     /// client cannot read a TLS alert, so it gets a plain-text 400 saying to use https, unencrypted, then the
     /// close (nginx's 497 page does the same).
     private func answerPlainHTTP(_ tls: TLSChannel, now: Int64) -> Action {
-        rawRequestLine = Self.firstLine(tls.firstBytes)
-        self.tls = nil
-        mayHaveUnreadInput = true  // The rest of its head is unread.
+        exchange.rawRequestLine = Self.firstLine(tls.firstBytes)
+        exchange.tls = nil
+        exchange.mayHaveUnreadInput = true  // The rest of its head is unread.
         return start(context.handler.plainHTTPOnTLSPort(now: WallClock.secondsSinceEpoch()), now: now)
     }
 
@@ -324,7 +354,7 @@ final class Connection {
         if let auth = context.auth, !context.handler.isCORSPreflight(request) {
             switch auth.decide(authorization: request.headers[.authorization]) {
             case .allowed(let user):
-                self.user = user
+                exchange.user = user
             case .denied:
                 return context.handler.unauthorized(
                     request,
@@ -333,13 +363,13 @@ final class Connection {
                 )
             }
         }
-        requestSeconds = WallClock.secondsSinceEpoch()
+        exchange.requestSeconds = WallClock.secondsSinceEpoch()
         // The loop's kept files: a path confirmed less than a second ago costs one fstatat instead of openat2 +
         // fstat + close (StaticFileHandler+Kept.swift). The clock is read now, not at the loop's wake-up, so that
         // the second is a second.
         return context.handler.respond(
             to: request,
-            now: requestSeconds,
+            now: exchange.requestSeconds,
             kept: &context.fileCache,
             clock: MonotonicClock.milliseconds()
         )
@@ -354,7 +384,7 @@ final class Connection {
         deadline = now + context.timeoutMilliseconds
         // Corked, the tail of a file body waits in our send queue until the close (tcp(7) TCP_CORK), so a
         // reset after a failed identity check (send) still keeps a fast client from reading a whole body.
-        if file != nil { try? socket.setCork(true) }
+        if exchange.file != nil { try? socket.setCork(true) }
         return send(now: now)
     }
 
@@ -363,8 +393,8 @@ final class Connection {
         let pool = context.pool
         let mailbox = context.mailbox
         let pending = PendingPlan()
-        self.pending = pending
-        state = .preparing
+        exchange.pending = pending
+        exchange.state = .preparing
         deadline = now + context.timeoutMilliseconds
         let token = self.token
         pool.submit {
@@ -376,31 +406,31 @@ final class Connection {
     }
 
     private func load(_ plan: ResponsePlan) {
-        state = .sending
-        status = plan.status.code
+        exchange.state = .sending
+        exchange.status = plan.status.code
         if plan.sendsHead {
             context.headBuffer.removeAll(keepingCapacity: true)
             plan.serializeHead(into: &context.headBuffer)
-            headBytes = context.headBuffer
+            exchange.headBytes = context.headBuffer
         } else {
-            headBytes = []
+            exchange.headBytes = []
         }
         switch plan.body {
         case .none: break
-        case .bytes(let bytes): body = bytes[...]
+        case .bytes(let bytes): exchange.body = bytes[...]
         case .file(let openFile, let offset, let length) where length <= Self.smallFileLimit:
             loadSmallFile(openFile, offset: offset, length: length)
         case .file(let openFile, let offset, let length):
             sendFile(openFile, offset: offset, length: length)
         case .parts(let openFile, let list):
-            file = openFile
-            parts = list[...]
+            exchange.file = openFile
+            exchange.parts = list[...]
             _ = loadNextPart()
         case .gzip(let openFile, let fileStatus):
             // Only a handler with a compressor plans a gzip body.
             guard let gzip = context.handler.gzip else { preconditionFailure("a gzip body without a compressor") }
-            stream = gzip.stream(of: openFile, status: fileStatus, pool: context.pool)
-            streamIndex = 0
+            exchange.stream = gzip.stream(of: openFile, status: fileStatus, pool: context.pool)
+            exchange.streamIndex = 0
         case .later:
             preconditionFailure("a later plan is made before it is loaded")
         }
@@ -409,15 +439,15 @@ final class Connection {
     /// Makes the next part of a multipart body the one being sent: literal bytes go out like an in-memory
     /// body, a slice of the file like a file body. `false` when none is left.
     private func loadNextPart() -> Bool {
-        guard let part = parts.popFirst() else { return false }
+        guard let part = exchange.parts.popFirst() else { return false }
         switch part {
         case .bytes(let bytes):
-            body = bytes[...]
-            bodyOffset = 0
+            exchange.body = bytes[...]
+            exchange.bodyOffset = 0
         case .file(let offset, let length):
-            fileOffset = offset
-            fileChecked = offset
-            fileEnd = offset + length
+            exchange.fileOffset = offset
+            exchange.fileChecked = offset
+            exchange.fileEnd = offset + length
         }
         return true
     }
@@ -433,7 +463,7 @@ final class Connection {
             range.upperBound <= cached.count
         {
             openFile.close()
-            body = cached[range]
+            exchange.body = cached[range]
             return
         }
         guard let confirmed = Self.read(openFile, offset: offset, length: Int(length), into: &context.smallBody)
@@ -447,7 +477,7 @@ final class Connection {
         // second before the request (see SmallFileCache on why both make the key name these bytes).
         if offset == 0, length == confirmed.size, let first = openFile.firstStatus,
             SmallFileCache.Version(first) == SmallFileCache.Version(confirmed),
-            SmallFileCache.isSettled(confirmed, clockSeconds: requestSeconds)
+            SmallFileCache.isSettled(confirmed, clockSeconds: exchange.requestSeconds)
         {
             // A copy of its own, exactly its size: the loop's buffer stays the loop's, and the bound counts bytes.
             let kept = context.smallBody.withUnsafeBufferPointer { read in
@@ -456,17 +486,17 @@ final class Connection {
                 }
             }
             context.fileCache.insert(kept, for: confirmed)
-            body = kept[...]
+            exchange.body = kept[...]
         } else {
-            body = context.smallBody[...]
+            exchange.body = context.smallBody[...]
         }
     }
 
     private func sendFile(_ openFile: OpenFile, offset: Int64, length: Int64) {
-        file = openFile
-        fileOffset = offset
-        fileChecked = offset
-        fileEnd = offset + length
+        exchange.file = openFile
+        exchange.fileOffset = offset
+        exchange.fileChecked = offset
+        exchange.fileEnd = offset + length
     }
 
     /// Reads `length` bytes at `offset` into `bytes` (replacing what it held) and returns the file's status after
@@ -504,7 +534,7 @@ final class Connection {
     /// with sendfile(2). A bounded number of calls per wake-up keeps one fast reader from starving others;
     /// while the loop has other connections, one slice of the file per wake-up.
     private func send(now: Int64) -> Action {
-        if let tls { return send(over: tls, now: now) }
+        if let tls = exchange.tls { return send(over: tls, now: now) }
         // Alone on the loop, a file body goes out in calls as long as the socket takes (the fewest calls and
         // wake-ups); with others, a 256 KiB slice per wake-up, as lighttpd sends: in interleaved runs of 8
         // downloads at once that was 10-20 % faster, and it never slowed the single download.
@@ -512,50 +542,50 @@ final class Connection {
         let slice = shared ? Int64(Self.sharedSlice) : 1 << 30
         do {
             for _ in 0..<16 {
-                if headSent < headBytes.count || bodyOffset < body.count {
-                    let result = try headBytes.withUnsafeBytes { head in
-                        try body.withUnsafeBytes { body in
+                if exchange.headSent < exchange.headBytes.count || exchange.bodyOffset < exchange.body.count {
+                    let result = try exchange.headBytes.withUnsafeBytes { head in
+                        try exchange.body.withUnsafeBytes { body in
                             try socket.send(
-                                UnsafeRawBufferPointer(rebasing: head[headSent...]),
-                                UnsafeRawBufferPointer(rebasing: body[bodyOffset...]),
-                                more: file != nil
+                                UnsafeRawBufferPointer(rebasing: head[exchange.headSent...]),
+                                UnsafeRawBufferPointer(rebasing: body[exchange.bodyOffset...]),
+                                more: exchange.file != nil
                             )
                         }
                     }
                     guard case .processed(let count) = result else { return .wait(.writable) }
                     advance(sent: count)
-                } else if let file, fileOffset < fileEnd {
+                } else if let file = exchange.file, exchange.fileOffset < exchange.fileEnd {
                     // sendfile(2) reads the file as it is now: a rewrite since the last call would splice
                     // another version's bytes into this body at the promised length. What guarantees that no
                     // such body ever looks complete is the last check below, made with the whole body queued
                     // and its corked tail held back; this one only cuts a doomed transfer short, so once per
                     // socket buffer's worth is enough (an fstat(2) per call was 0.3-0.5 calls per MiB).
-                    if fileOffset - fileChecked >= Self.changeCheckInterval {
+                    if exchange.fileOffset - exchange.fileChecked >= Self.changeCheckInterval {
                         if fileChanged() { return resetForChangedFile() }
-                        fileChecked = fileOffset
+                        exchange.fileChecked = exchange.fileOffset
                     }
-                    let want = Int(min(fileEnd - fileOffset, slice))
-                    let result = try socket.sendFile(file, offset: fileOffset, count: want)
+                    let want = Int(min(exchange.fileEnd - exchange.fileOffset, slice))
+                    let result = try socket.sendFile(file, offset: exchange.fileOffset, count: want)
                     guard case .processed(let count) = result else { return .wait(.writable) }
                     if count == 0 {
                         // The file shrank since it was opened: stop here; the identity check below resets
                         // the connection, and even a FIN would leave the body short of its Content-Length.
-                        fileEnd = fileOffset
+                        exchange.fileEnd = exchange.fileOffset
                         continue
                     }
-                    fileOffset += Int64(count)
-                    bodySent += Int64(count)
+                    exchange.fileOffset += Int64(count)
+                    exchange.bodySent += Int64(count)
                     // A non-blocking socket takes less than asked only when its buffer is full (or the file
                     // ended, which the next call sees): wait for room instead of making an EAGAIN call. A
                     // slice done with more to come: the other connections first (the socket stays writable,
                     // so the level-triggered epoll_wait hands this one back on the same turn's next wait).
-                    if count < want || (shared && fileOffset < fileEnd) {
+                    if count < want || (shared && exchange.fileOffset < exchange.fileEnd) {
                         deadline = now + context.timeoutMilliseconds
                         return .wait(.writable)
                     }
                 } else if loadNextPart() {
                     continue
-                } else if let stream {
+                } else if let stream = exchange.stream {
                     switch nextChunk(of: stream) {
                     case .chunk, .end: continue
                     case .wait: return .park
@@ -564,7 +594,7 @@ final class Connection {
                 } else {
                     // The whole body is queued, its corked tail not yet on the wire: one last fstat(2) tells
                     // whether every byte came from the version the head promised.
-                    if file != nil && fileChanged() { return resetForChangedFile() }
+                    if exchange.file != nil && fileChanged() { return resetForChangedFile() }
                     return finish(now: now)
                 }
                 deadline = now + context.timeoutMilliseconds
@@ -593,20 +623,23 @@ final class Connection {
                 }
                 // Everything queued went out: after close_notify, the response is complete.
                 if tls.isClosing { return finish(now: now) }
-                if headSent < headBytes.count { advance(sent: try writeHead(over: tls)) }
-                if bodyOffset < body.count {
-                    let end = min(body.count, bodyOffset + Self.tlsChunk)
-                    let count = try body.withUnsafeBytes {
-                        try tls.write(UnsafeRawBufferPointer(rebasing: $0[bodyOffset..<end]))
+                if exchange.headSent < exchange.headBytes.count { advance(sent: try writeHead(over: tls)) }
+                if exchange.bodyOffset < exchange.body.count {
+                    let end = min(exchange.body.count, exchange.bodyOffset + Self.tlsChunk)
+                    let count = try exchange.body.withUnsafeBytes {
+                        try tls.write(UnsafeRawBufferPointer(rebasing: $0[exchange.bodyOffset..<end]))
                     }
                     advance(sent: count)
-                } else if let file, fileOffset < fileEnd {
-                    let want = Int(min(fileEnd - fileOffset, Int64(Self.tlsChunk)))
+                } else if let file = exchange.file, exchange.fileOffset < exchange.fileEnd {
+                    let want = Int(min(exchange.fileEnd - exchange.fileOffset, Int64(Self.tlsChunk)))
                     let count = try context.fileChunk.withUnsafeMutableBytes {
-                        try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<want]), at: fileOffset)
+                        try file.read(
+                            into: UnsafeMutableRawBufferPointer(rebasing: $0[..<want]),
+                            at: exchange.fileOffset
+                        )
                     }
                     if count == 0 {
-                        fileEnd = fileOffset  // Shrank since opened: the identity check below resets.
+                        exchange.fileEnd = exchange.fileOffset  // Shrank since opened: the identity check below resets.
                     } else {
                         // pread(2) reads the file as it is now: a chunk of a rewritten file must never be
                         // encrypted under the head of the old one.
@@ -614,13 +647,15 @@ final class Connection {
                         _ = try context.fileChunk.withUnsafeBytes {
                             try tls.write(UnsafeRawBufferPointer(rebasing: $0[..<count]))
                         }
-                        fileOffset += Int64(count)
-                        bodySent += Int64(count)
+                        exchange.fileOffset += Int64(count)
+                        exchange.bodySent += Int64(count)
                     }
                 }
-                if bodyOffset == body.count && (file == nil || fileOffset >= fileEnd) {
+                if exchange.bodyOffset == exchange.body.count
+                    && (exchange.file == nil || exchange.fileOffset >= exchange.fileEnd)
+                {
                     if loadNextPart() { continue }
-                    if let stream {
+                    if let stream = exchange.stream {
                         switch nextChunk(of: stream) {
                         case .chunk, .end:
                             continue
@@ -632,7 +667,7 @@ final class Connection {
                             return resetForChangedFile()
                         }
                     }
-                    if file != nil && fileChanged() { return resetForChangedFile() }
+                    if exchange.file != nil && fileChanged() { return resetForChangedFile() }
                     // Queued behind the body's last records: a small response leaves in one send.
                     tls.close()
                 }
@@ -649,14 +684,14 @@ final class Connection {
     /// when the body is complete (then there is no stream any more), `.wait` (the flight posts our token when
     /// it grows), `.failed`.
     private func nextChunk(of stream: GzipFlight) -> GzipFlight.Progress {
-        let progress = stream.read(at: streamIndex, waking: context.mailbox, token: token)
+        let progress = stream.read(at: exchange.streamIndex, waking: context.mailbox, token: token)
         switch progress {
         case .chunk(let bytes):
-            body = bytes[...]
-            bodyOffset = 0
-            streamIndex += 1
+            exchange.body = bytes[...]
+            exchange.bodyOffset = 0
+            exchange.streamIndex += 1
         case .end:
-            self.stream = nil
+            exchange.stream = nil
         case .wait, .failed:
             break
         }
@@ -667,17 +702,22 @@ final class Connection {
     /// `SSL_write`: a small response becomes one record instead of two (one AEAD seal and 22 bytes fewer,
     /// as nginx's `ssl_buffer_size` gathers them). Returns the bytes taken: the head's first, then the body's.
     private func writeHead(over tls: TLSChannel) throws -> Int {
-        let headRest = headBytes.count - headSent
-        let bodyRest = min(body.count - bodyOffset, Self.tlsChunk - headRest)
+        let headRest = exchange.headBytes.count - exchange.headSent
+        let bodyRest = min(exchange.body.count - exchange.bodyOffset, Self.tlsChunk - headRest)
         guard bodyRest > 0 else {
-            return try headBytes.withUnsafeBytes { try tls.write(UnsafeRawBufferPointer(rebasing: $0[headSent...])) }
+            return try exchange.headBytes.withUnsafeBytes {
+                try tls.write(UnsafeRawBufferPointer(rebasing: $0[exchange.headSent...]))
+            }
         }
         return try context.fileChunk.withUnsafeMutableBytes { chunk in
-            headBytes.withUnsafeBytes {
-                chunk.baseAddress!.copyMemory(from: $0.baseAddress! + headSent, byteCount: headRest)
+            exchange.headBytes.withUnsafeBytes {
+                chunk.baseAddress!.copyMemory(from: $0.baseAddress! + exchange.headSent, byteCount: headRest)
             }
-            body.withUnsafeBytes {
-                (chunk.baseAddress! + headRest).copyMemory(from: $0.baseAddress! + bodyOffset, byteCount: bodyRest)
+            exchange.body.withUnsafeBytes {
+                (chunk.baseAddress! + headRest).copyMemory(
+                    from: $0.baseAddress! + exchange.bodyOffset,
+                    byteCount: bodyRest
+                )
             }
             return try tls.write(UnsafeRawBufferPointer(rebasing: chunk[..<(headRest + bodyRest)]))
         }
@@ -685,17 +725,19 @@ final class Connection {
 
     /// Counts `count` bytes taken by a gathered send of the head's rest and then the body's rest.
     private func advance(sent count: Int) {
-        let fromHead = min(count, headBytes.count - headSent)
-        headSent += fromHead
-        bodyOffset += count - fromHead
-        bodySent += Int64(count - fromHead)
+        let fromHead = min(count, exchange.headBytes.count - exchange.headSent)
+        exchange.headSent += fromHead
+        exchange.bodyOffset += count - fromHead
+        exchange.bodySent += Int64(count - fromHead)
     }
 
     /// Whether the file being sent is no longer the version the head described (rewritten in place,
     /// truncated or grown since the plan's `fstat`): the bytes sent may then be a mix of two versions.
     /// A file deleted or renamed meanwhile is unchanged: the open descriptor still reads the old one.
     private func fileChanged() -> Bool {
-        guard let file, let promised = file.firstStatus, let now = try? file.status() else { return false }
+        guard let file = exchange.file, let promised = file.firstStatus, let now = try? file.status() else {
+            return false
+        }
         return FileVersion(now) != FileVersion(promised)
     }
 
@@ -703,7 +745,7 @@ final class Connection {
     /// for the file, so close with a reset instead (`SO_LINGER` 0: RST, unsent bytes dropped; socket(7)).
     /// The client sees an error, never a complete-looking body; the access log shows the bytes that went out.
     private func resetForChangedFile() -> Action {
-        let target = AccessLog.escape(request?.target ?? "?")
+        let target = AccessLog.escape(exchange.request?.target ?? "?")
         context.log.warning("\(target) changed while being sent to \(peer.host); connection reset")
         try? socket.setResetOnClose()
         record()
@@ -715,26 +757,26 @@ final class Connection {
         record()
         releaseResponse()
         // Over TLS the client answers our close_notify with its own: unread input, so linger too.
-        guard mayHaveUnreadInput || tls != nil else { return .close }
+        guard exchange.mayHaveUnreadInput || exchange.tls != nil else { return .close }
         // Lingering close: FIN first, then read and discard until the client's EOF, so unread input
         // never makes close(2) send a reset that destroys the response in flight (RFC 9112 §9.6).
         try? socket.shutdown(.write)
-        state = .lingering
+        exchange.state = .lingering
         deadline = now + Self.lingerMilliseconds
         return drain()
     }
 
     /// Releases the response's memory and file as soon as it is sent, before a lingering close.
     private func releaseResponse() {
-        file?.close()
-        file = nil
-        headBytes = []
-        body = []
-        headSent = 0
-        bodyOffset = 0
-        parts = []
-        stream?.cancel()
-        stream = nil
+        exchange.file?.close()
+        exchange.file = nil
+        exchange.headBytes = []
+        exchange.body = []
+        exchange.headSent = 0
+        exchange.bodyOffset = 0
+        exchange.parts = []
+        exchange.stream?.cancel()
+        exchange.stream = nil
     }
 
     // MARK: Lingering close
@@ -755,8 +797,8 @@ final class Connection {
 
     /// Writes the access-log line once: at the end of the response, or when it is cut short.
     private func record() {
-        guard !logged else { return }
-        logged = true
+        guard !exchange.logged else { return }
+        exchange.logged = true
         // Building a line nobody reads costs more than the rest of a small request.
         guard context.accessBuffer != nil || context.log.access != nil else { return }
         if let buffer = context.accessBuffer {
@@ -768,30 +810,30 @@ final class Connection {
 
     /// The values of this response's access-log line.
     private func accessLogEntry() -> AccessLogEntry {
-        let tlsVersion = context.tls == nil ? nil : tls?.version ?? "-"
+        let tlsVersion = context.tls == nil ? nil : exchange.tls?.version ?? "-"
         // Not `request == nil`: that compares two optional requests, a copy of this one included (callgrind).
-        guard case .some = request else {
+        guard case .some = exchange.request else {
             return AccessLogEntry(
-                user: user,
+                user: exchange.user,
                 request: nil,
-                rawRequestLine: rawRequestLine ?? Self.firstLine(head.received),
-                status: status,
-                bytesSent: bodySent,
+                rawRequestLine: exchange.rawRequestLine ?? Self.firstLine(exchange.head.received),
+                status: exchange.status,
+                bytesSent: exchange.bodySent,
                 tlsVersion: tlsVersion
             )
         }
         // Field by field, read in place: handing the request over (`AccessLogEntry(request:)`, even inlined)
         // copied it, every field retained and released, about 400 instructions (callgrind, 2026-12-07).
         return AccessLogEntry(
-            user: user,
-            requestLine: request?.distinctRequestLine,
-            method: request?.method.rawValue ?? "",
-            target: request?.target ?? "",
-            version: request?.version,
-            referer: request?.headers[.referer],
-            userAgent: request?.headers[.userAgent],
-            status: status,
-            bytesSent: bodySent,
+            user: exchange.user,
+            requestLine: exchange.request?.distinctRequestLine,
+            method: exchange.request?.method.rawValue ?? "",
+            target: exchange.request?.target ?? "",
+            version: exchange.request?.version,
+            referer: exchange.request?.headers[.referer],
+            userAgent: exchange.request?.headers[.userAgent],
+            status: exchange.status,
+            bytesSent: exchange.bodySent,
             tlsVersion: tlsVersion
         )
     }

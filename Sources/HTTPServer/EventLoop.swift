@@ -38,6 +38,9 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
     static let sweepMilliseconds: Int64 = 250
     /// How long to wait before accepting again after EMFILE/ENFILE.
     static let acceptBackoffMilliseconds: Int64 = 100
+    /// How many closed connections a loop keeps for reuse: enough for a burst of short ones; more open at once
+    /// are made as needed and let go when they close, so a past peak pins no memory.
+    static let spareLimit = 32
 
     private let context: Context
     private let shared: SharedListener
@@ -46,8 +49,12 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
     /// Where the pool's work tells this loop which connections to look at again.
     private let mailbox: LoopMailbox
     private let stopOnSignals: Bool
-    /// Connections by the token they are registered with in the epoll set.
-    private var connections = TokenTable<Connection>()
+    /// Connections by the token they are registered with in the epoll set. This and ``spare`` are the loop
+    /// thread's alone, and no access to them overlaps another: checked statically only (as in ``Connection/Context``).
+    @exclusivity(unchecked) private var connections = TokenTable<Connection>()
+    /// Closed connections kept for the next accepts (at most ``spareLimit``): an accepted socket then costs no
+    /// object, no deinit and none of the retains and releases around them. Each one was reset by its close.
+    @exclusivity(unchecked) private var spare: [Connection] = []
     private var live = 0
     private var events = [Epoll.Event](repeating: Epoll.Event(), count: 256)
     private var listening = false
@@ -175,10 +182,13 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
                 pauseListening(until: now)  // At --max-connections: resume when a slot frees.
                 return
             }
-            let accepted: (Socket, SocketAddress)?
+            // Accepted into a spare connection's socket: a closed one (its close reset the rest), or a new one.
+            let connection = spare.popLast() ?? Connection(context: connectionContext)
+            let accepted: Bool
             do {
-                accepted = try shared.listener.acceptNonBlocking()
+                accepted = try shared.listener.acceptNonBlocking(into: connection.socket, peer: &connection.peer)
             } catch {
+                keep(connection)
                 shared.releaseConnectionSlot()
                 // A stop from another thread between the check above and the accept shuts the listener down,
                 // and accept(2) on a socket no longer listening fails with EINVAL: that is the stop, not an error.
@@ -189,10 +199,12 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
                 pauseListening(until: now + Self.acceptBackoffMilliseconds)
                 return
             }
-            guard let (socket, peer) = accepted else {
+            guard accepted else {
+                keep(connection)
                 shared.releaseConnectionSlot()
                 return
             }
+            let socket = connection.socket
             if let size = context.configuration.sendBufferSize { try? socket.setSendBufferSize(size) }
             var channel: TLSChannel?
             if let credentials = context.tls {
@@ -201,12 +213,14 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
                 } catch {
                     shared.warnOnce("\(error)", to: context.log)  // Out of memory, in practice.
                     socket.close()
+                    keep(connection)
                     shared.releaseConnectionSlot()
                     continue
                 }
             }
-            let connection = connections.insert {
-                Connection(socket: socket, peer: peer, token: $0, context: connectionContext, now: now, tls: channel)
+            _ = connections.insert { token in
+                connection.open(token: token, now: now, tls: channel)
+                return connection
             }
             live += 1
             connectionContext.liveConnections = live
@@ -295,5 +309,11 @@ final class EventLoop: @unchecked Sendable {  // Handed to its thread once, then
         live -= 1
         connectionContext.liveConnections = live
         shared.releaseConnectionSlot()
+        keep(connection)
+    }
+
+    /// Keeps a closed connection for a next accept, unless ``spareLimit`` are kept already.
+    private func keep(_ connection: Connection) {
+        if spare.count < Self.spareLimit { spare.append(connection) }
     }
 }

@@ -12,7 +12,10 @@ import Glibc
 /// through ``withUnsafeHandle(_:)``. A socket is used by one thread at a time; handing
 /// it to another thread hands over the ownership.
 public final class Socket: @unchecked Sendable {
-    private var descriptor: Int32
+    // One thread at a time, and every access is a load, a store or `closeOnce`'s inout that calls nothing back:
+    // no two accesses can overlap, so the dynamic exclusivity check (a runtime call per access, several per
+    // request of a server) is left out.
+    @exclusivity(unchecked) private var descriptor: Int32
 
     /// Which side of a connection ``shutdown(_:)`` ends.
     public enum ShutdownHow: Sendable {
@@ -37,6 +40,18 @@ public final class Socket: @unchecked Sendable {
     /// Takes ownership of an open descriptor, such as one from `accept(2)` or `socketpair(2)`.
     public init(adopting descriptor: Int32) {
         precondition(descriptor >= 0, "adopting an invalid descriptor")
+        self.descriptor = descriptor
+    }
+
+    /// A socket that owns no descriptor yet (``isOpen`` is `false`): one to accept into
+    /// (``acceptNonBlocking(into:peer:)``), which a server reuses from connection to connection.
+    public init() {
+        descriptor = -1
+    }
+
+    /// Takes ownership of `descriptor` (fresh from `accept4(2)`); the socket must own none at that moment.
+    func adopt(_ descriptor: Int32) {
+        precondition(self.descriptor < 0 && descriptor >= 0, "adopting into an open socket, or an invalid descriptor")
         self.descriptor = descriptor
     }
 

@@ -22,7 +22,8 @@ public struct SocketAddress: @unchecked Sendable, CustomStringConvertible {
     var storage = sockaddr_storage()
     var length: socklen_t = 0
 
-    init() {}
+    /// An empty address (family ``AddressFamily/unspecified``), for an accept to fill in.
+    public init() {}
 
     /// The family of this address.
     public var family: AddressFamily {

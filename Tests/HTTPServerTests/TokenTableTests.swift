@@ -31,6 +31,29 @@ import Testing
         #expect(table[b.token] === b)
     }
 
+    @Test func sameObject_reinserted_getsANewToken_andItsOldTokenFindsNothing() {
+        // The event loop keeps closed connections and puts them back: a stale event or wake-up meant for the
+        // object's previous client must not reach it under its new token.
+        final class Reused { var token: UInt64 = 0 }
+        var table = TokenTable<Reused>()
+        let other = table.insert { _ in Reused() }
+        let reused = table.insert { token in
+            let element = Reused()
+            element.token = token
+            return element
+        }
+        let old = reused.token
+        table.remove(reused, token: old)
+        table.remove(other, token: 0)
+        _ = table.insert { token in
+            reused.token = token
+            return reused
+        }
+        #expect(reused.token != old)
+        #expect(table[old] == nil)
+        #expect(table[reused.token] === reused)
+    }
+
     @Test func iteration_visitsEverySlot_andToleratesRemovalMeanwhile() {
         var table = TokenTable<Box>()
         let boxes = (0..<5).map { _ in table.insert { Box($0) } }

@@ -126,4 +126,42 @@ import Glibc
         try client.setCork(true)
         try client.setCork(false)
     }
+
+    @Test func acceptInto_oneSocketObject_servesTwoConnectionsInTurn_andStaysClosedWhenNoneWaits() throws {
+        let listener = try Socket(family: .ipv4)
+        defer { listener.close() }
+        try listener.bind(to: try SocketAddress.resolve(host: "127.0.0.1", port: 0, passive: true)[0])
+        try listener.listen(backlog: 4)
+        try listener.setNonBlocking(true)  // As the server's: an empty queue is EAGAIN, not a wait.
+        let reused = Socket()
+        #expect(!reused.isOpen)
+        var peer = SocketAddress()
+        // Nothing waiting: no descriptor taken, the address left alone.
+        #expect(try listener.acceptNonBlocking(into: reused, peer: &peer) == false)
+        #expect(!reused.isOpen && peer.family == .unspecified)
+        for message in ["first", "second"] {
+            let client = try Socket(family: .ipv4)
+            defer { client.close() }
+            try client.connect(to: try listener.localAddress(), timeout: .seconds(5))
+            var accepted = false
+            for _ in 0..<500 where !accepted {
+                accepted = try listener.acceptNonBlocking(into: reused, peer: &peer)
+                if !accepted { Threads.sleep(.milliseconds(2)) }
+            }
+            try #require(accepted)
+            #expect(reused.isOpen)
+            let clientPort = try client.localAddress().port
+            #expect(peer.family == .ipv4 && peer.port == clientPort)
+            try client.sendAll(Array(message.utf8))
+            try client.shutdown(.write)
+            // The socket reads this client's bytes: its descriptor is the new connection, not the one before.
+            try reused.setNonBlocking(false)
+            try reused.setTimeouts(receive: .seconds(5), send: .seconds(5))
+            var received: [UInt8] = []
+            while case let bytes = try reused.receive(upTo: 64), !bytes.isEmpty { received += bytes }
+            #expect(received == Array(message.utf8))
+            reused.close()
+            #expect(!reused.isOpen)
+        }
+    }
 }
