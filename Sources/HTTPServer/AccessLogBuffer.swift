@@ -28,9 +28,12 @@ final class AccessLogBuffer {
     /// The SIGHUP count when the buffered lines were logged: they belong in the file open then.
     private var generation = 0
 
+    /// The room's usual size: a full batch and the longest of ordinary lines.
+    private static let roomSize = flushBytes + 8192
+
     init(log: AccessLog) {
         self.log = log
-        room = .allocate(capacity: Self.flushBytes + 8192)
+        room = .allocate(capacity: Self.roomSize)
     }
 
     deinit { room.deallocate() }
@@ -86,6 +89,11 @@ final class AccessLogBuffer {
         guard count > 0 else { return }
         log.write(UnsafeRawBufferPointer(start: room.baseAddress, count: count), generation: generation)
         count = 0
+        // Room made for a huge line goes once that line is out.
+        if room.count > Self.roomSize {
+            room.deallocate()
+            room = .allocate(capacity: Self.roomSize)
+        }
         pendingSince = nil
     }
 }
