@@ -49,22 +49,7 @@ public struct HTTPRequestParser: Sendable {
             requestLine = String(latin1: bytes[line])
         }
 
-        var headers = HTTPHeaders(indexedCapacity: 8)  // One allocation for a usual head, not one per doubling.
-        var cursor = lineEnd + 1
-        let headerStart = cursor
-        while true {
-            guard let end = Self.indexOfLF(bytes, from: cursor) else {
-                if bytes.count - headerStart > limits.maxHeaderBytes { throw .headersTooLarge }
-                return nil
-            }
-            if end + 1 - headerStart > limits.maxHeaderBytes { throw .headersTooLarge }
-            let field = Self.trimCR(bytes, cursor, end)
-            cursor = end + 1
-            if field.isEmpty { break }
-            if headers.count >= limits.maxHeaderCount { throw .tooManyHeaders }
-            try addField(bytes, field, to: &headers)
-        }
-
+        guard let (headers, cursor) = try parseFields(bytes, from: lineEnd + 1) else { return nil }
         let request = HTTPRequest(
             method: method,
             target: target,
@@ -74,6 +59,50 @@ public struct HTTPRequestParser: Sendable {
         )
         try validate(request)
         return (request, cursor)
+    }
+
+    /// The field lines from `start` up to the empty line that ends the head: the headers and the head's length,
+    /// or `nil` when that line has not arrived yet.
+    private func parseFields(
+        _ bytes: UnsafeRawBufferPointer,
+        from start: Int
+    ) throws(HTTPParseError) -> (HTTPHeaders, Int)? {
+        // Where each field lies is collected in stack room (a usual head's fields fit), then kept with the field
+        // lines in one allocation of the size they take. An InlineArray, not withUnsafeTemporaryAllocation: that
+        // generic call, its closure returning a tuple, looked up type metadata on every request (callgrind).
+        let zero = HTTPHeaders.FieldBounds(nameStart: 0, nameEnd: 0, valueStart: 0, valueEnd: 0)
+        var room = InlineArray<32, HTTPHeaders.FieldBounds>(repeating: zero)
+        var spilled: [HTTPHeaders.FieldBounds] = []  // All of them, once there are more than the room holds.
+        var headers = HTTPHeaders(indexed: ())
+        var count = 0
+        var cursor = start
+        while true {
+            guard let end = Self.indexOfLF(bytes, from: cursor) else {
+                if bytes.count - start > limits.maxHeaderBytes { throw .headersTooLarge }
+                return nil
+            }
+            if end + 1 - start > limits.maxHeaderBytes { throw .headersTooLarge }
+            let field = Self.trimCR(bytes, cursor, end)
+            cursor = end + 1
+            if field.isEmpty { break }
+            if count >= limits.maxHeaderCount { throw .tooManyHeaders }
+            let (bounds, known) = try parseField(bytes, field, from: start)
+            if let known { headers.noteReceived(known, at: count) }
+            if count < room.count {
+                room[count] = bounds
+            } else {
+                if spilled.isEmpty { for index in room.indices { spilled.append(room[index]) } }
+                spilled.append(bounds)
+            }
+            count += 1
+        }
+        let lines = UnsafeRawBufferPointer(rebasing: bytes[start..<cursor])
+        if spilled.isEmpty {
+            withUnsafeBytes(of: &room) { headers.keepReceived(count, of: $0, lines: lines) }
+        } else {
+            spilled.withUnsafeBytes { headers.keepReceived(count, of: $0, lines: lines) }
+        }
+        return (headers, cursor)
     }
 
     /// Convenience for tests and callers holding an array.
@@ -179,13 +208,13 @@ public struct HTTPRequestParser: Sendable {
         throw .badRequest("request target must start with /")
     }
 
-    /// Parses one field line and adds it to `headers`; a known name (``HTTPHeaders/KnownName``) spelled the
-    /// usual way shares that constant spelling instead of a new string.
-    private func addField(
+    /// Parses one field line: where its name and value lie (counted from `base`, the first field line's start),
+    /// and the known name (``HTTPHeaders/KnownName``) it spells. No string is made.
+    private func parseField(
         _ bytes: UnsafeRawBufferPointer,
         _ field: Range<Int>,
-        to headers: inout HTTPHeaders
-    ) throws(HTTPParseError) {
+        from base: Int
+    ) throws(HTTPParseError) -> (HTTPHeaders.FieldBounds, HTTPHeaders.KnownName?) {
         // RFC 9112 §5.2: obs-fold is obsolete; a server may reject it with 400.
         let first = bytes[field.lowerBound]
         if first == ASCII.space || first == ASCII.tab { throw .badRequest("obsolete line folding") }
@@ -206,23 +235,20 @@ public struct HTTPRequestParser: Sendable {
             valueEnd -= 1
         }
         // RFC 9110 §5.5: field values are visible characters, spaces, tabs and obs-text; CR, LF and NUL are refused.
-        var nonASCII: UInt8 = 0
         for index in valueStart..<valueEnd {
             let byte = bytes[index]
             if (byte < 0x20 && byte != ASCII.tab) || byte == 0x7F {
                 throw .badRequest("control character in header value")
             }
-            nonASCII |= byte
         }
         let known = HTTPHeaders.KnownName.recognise(UnsafeRawBufferPointer(rebasing: bytes[name]))
-        let nameString: String
-        if let known, known.exact {
-            nameString = known.name.name
-        } else {
-            nameString = String(latin1: bytes, name, isASCII: true)
-        }
-        let value = String(latin1: bytes, valueStart..<valueEnd, isASCII: nonASCII < 0x80)
-        headers.add(name: nameString, value: value, known: known?.name)
+        let bounds = HTTPHeaders.FieldBounds(
+            nameStart: UInt32(name.lowerBound - base),
+            nameEnd: UInt32(name.upperBound - base),
+            valueStart: UInt32(valueStart - base),
+            valueEnd: UInt32(valueEnd - base)
+        )
+        return (bounds, known)
     }
 
     private func validate(_ request: HTTPRequest) throws(HTTPParseError) {

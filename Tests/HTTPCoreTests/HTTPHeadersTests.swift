@@ -70,4 +70,80 @@ private func parsedHeaders(_ fields: String, limits: HTTPParserLimits = HTTPPars
         #expect(headers.values(for: .accept) == ["early", "late"])
         #expect(headers.count(named: .range) == 1)
     }
+
+    /// Received fields are kept as byte ranges and become strings when read: each name and value is exactly
+    /// what a plain reading of the line gives (the name as spelled, the value without the spaces and tabs
+    /// around it, every byte kept as ISO-8859-1), whatever the line endings, the emptiness or the length.
+    @Test(arguments: [
+        ["Host: a", "X:", "Y:   ", "Z: \t", "Empty-Inside:\t\t"],
+        ["A:  b  c ", "B:\tx\t y\t", "c-C:v", "Accept: */*", "X-Long: " + String(repeating: "v", count: 40)],
+        ["Referer: http://h/p?q", "X-Obs: caf\u{E9} \u{FF}!", "If-None-Match: \"x\", W/\"y\""],
+        (0..<40).map { "X-\($0): value number \($0)" },  // more spans than reserved
+        ["X-Big: " + String(repeating: "b", count: 3000), "Range: bytes=0-1"],  // more than the 1 KiB reserved
+    ])
+    func receivedFields_areTheLinesAsRead(lines: [String]) throws {
+        var expected = HTTPHeaders()
+        for line in lines {
+            let colon = try #require(line.firstIndex(of: ":"))
+            expected.add(name: String(line[..<colon]), value: line[line.index(after: colon)...].trimmingWhitespace())
+        }
+        for ending in ["\r\n", "\n"] {
+            // Latin-1 on the wire: each character below 256 is one byte.
+            let text = "GET / HTTP/1.0" + ending + lines.map { $0 + ending }.joined() + ending
+            let bytes = text.unicodeScalars.map { UInt8($0.value) }
+            let parsed = try #require(try HTTPRequestParser().parse(bytes)).request.headers
+            #expect(parsed == expected)
+            #expect(Array(parsed.map(\.name)) == Array(expected.map(\.name)))
+            #expect(Array(parsed.map(\.value)) == Array(expected.map(\.value)))
+            for (name, value) in expected {
+                #expect(parsed[name.uppercased()] == expected[name], "\(name)")
+                #expect(parsed.values(for: name.lowercased()) == expected.values(for: name), "\(name)")
+                #expect(parsed[name]?.latin1Bytes == value.latin1Bytes)
+            }
+            #expect(parsed.count == lines.count)
+        }
+    }
+
+    /// An empty value is an empty string, not a missing field; values keep inner whitespace.
+    @Test func receivedEmptyAndSpacedValues() throws {
+        let headers = try parsedHeaders("Accept:\r\nRange:  \t \r\nUser-Agent: a \t b\r\nReferer:\tr\t\r\n")
+        #expect(headers[.accept] == "" && headers.contains(.accept))
+        #expect(headers["range"] == "" && headers.values(for: .range) == [""])
+        #expect(headers[.userAgent] == "a \t b")
+        #expect(headers[.referer] == "r")
+    }
+
+    /// A head that came in pieces (kept by the reader) and one parsed where it lay give the same fields.
+    @Test func receivedFields_sameWhetherParsedInPlaceOrCollected() throws {
+        let text = "GET / HTTP/1.0\r\nHost: h\r\nX-A:  1 \r\nAccept: \u{E9}\r\n\r\n"
+        let bytes = text.unicodeScalars.map { UInt8($0.value) }
+        var whole = RequestHeadReader()
+        var pieces = RequestHeadReader()
+        guard case .complete(let inPlace, _) = whole.append(bytes[...]) else {
+            Issue.record("not complete")
+            return
+        }
+        var outcome = RequestHeadReader.Outcome.incomplete
+        for index in bytes.indices { outcome = pieces.append(bytes[index...index]) }
+        guard case .complete(let collected, _) = outcome else {
+            Issue.record("not complete in pieces")
+            return
+        }
+        #expect(inPlace.headers == collected.headers)
+        #expect(collected.headers["x-a"] == "1" && collected.headers[.accept]?.latin1Bytes == [0xE9])
+    }
+
+    /// Changing parsed headers turns them into added fields: order, spelling and the index all stay.
+    @Test func receivedFields_changedKeepOrderAndIndex() throws {
+        var headers = try parsedHeaders("hOsT: a\r\nX-1: one\r\nRange: bytes=0-1\r\nX-2: two\r\n")
+        headers.add(name: "Accept", value: "x")
+        #expect(Array(headers.map(\.name)) == ["hOsT", "X-1", "Range", "X-2", "Accept"])
+        #expect(Array(headers.map(\.value)) == ["a", "one", "bytes=0-1", "two", "x"])
+        #expect(headers[.host] == "a" && headers[.range] == "bytes=0-1" && headers[.accept] == "x")
+        var removed = try parsedHeaders("hOsT: a\r\nX-1: one\r\nRange: bytes=0-1\r\nX-2: two\r\n")
+        removed.remove(name: "x-1")
+        #expect(Array(removed.map(\.name)) == ["hOsT", "Range", "X-2"])
+        #expect(removed[.range] == "bytes=0-1" && removed["X-2"] == "two" && removed["x-1"] == nil)
+        #expect(removed.count == 3)
+    }
 }
