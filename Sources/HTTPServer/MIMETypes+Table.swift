@@ -21,14 +21,18 @@ extension MIMETypes {
 
         /// ``type(forFileName:)-([UInt8])`` of a name that is part of a path.
         public func type(forFileName name: ArraySlice<UInt8>) -> String {
-            guard let ext = MIMETypes.lowercasedExtension(of: name) else { return fallback }
+            guard let dot = name.lastIndex(of: UInt8(ascii: ".")), dot > name.startIndex else { return fallback }
             if !overrides.isEmpty {
                 let lower = name.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
                 for (index, byte) in lower.enumerated() where byte == UInt8(ascii: ".") && index > 0 {
                     if let type = overrides[String(decoding: lower[(index + 1)...], as: UTF8.self)] { return type }
                 }
             }
-            return MIMETypes.table[ext] ?? fallback
+            // Nearly every extension is found by its bytes; a long one (`webmanifest`) or none by its string.
+            if let key = PackedTable.key(name[(dot + 1)...]) {
+                return MIMETypes.packedTable.type(forKey: key) ?? fallback
+            }
+            return MIMETypes.lowercasedExtension(of: name).flatMap { MIMETypes.table[$0] } ?? fallback
         }
     }
 

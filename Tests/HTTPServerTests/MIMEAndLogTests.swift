@@ -28,6 +28,57 @@ import Testing
     func typeForFileName(name: String, expected: String) {
         #expect(MIMETypes.type(forFileName: Array(name.utf8)) == expected)
     }
+
+    /// The lookup by packed bytes answers what the dictionary does for every extension it has, in any case.
+    @Test func everyExtension_foundByItsBytesInAnyCase() {
+        for (ext, type) in MIMETypes.table {
+            let mixed = String(
+                ext.enumerated().map { $0.offset % 2 == 0 ? Character($0.element.uppercased()) : $0.element }
+            )
+            for spelling in [ext, ext.uppercased(), mixed] {
+                #expect(MIMETypes.type(forFileName: Array("name.\(spelling)".utf8)) == type, "\(spelling)")
+                #expect(MIMETypes.type(forFileName: Array("a.b.\(spelling)".utf8)) == type, "\(spelling)")
+            }
+        }
+    }
+
+    /// Every extension of one or two letters or digits, known or not: the same answer as the dictionary's, so
+    /// the packed table never finds what is not there.
+    @Test func shortExtensions_agreeWithTheDictionary() {
+        let characters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-".utf8)
+        var extensions = characters.map { [$0] }
+        for first in characters { for second in characters { extensions.append([first, second]) } }
+        for ext in extensions {
+            let expected = MIMETypes.table[String(decoding: ext, as: UTF8.self).lowercased()] ?? MIMETypes.fallback
+            #expect(MIMETypes.type(forFileName: Array("f.".utf8) + ext) == expected)
+        }
+    }
+
+    /// Names at the edges of the packed keys: eight and nine bytes, the one long extension, bytes that are not
+    /// ASCII letters, a NUL, and a site's own table (consulted first, with multi-dot extensions).
+    @Test(arguments: [
+        ("x.markdown", "text/markdown; charset=utf-8"), ("x.MarkDown", "text/markdown; charset=utf-8"),
+        ("x.markdowns", "application/octet-stream"), ("x.webmanifest", "application/manifest+json"),
+        ("x.WEBMANIFEST", "application/manifest+json"), ("x.webmanifes", "application/octet-stream"),
+        ("x.htm\u{E9}", "application/octet-stream"), ("x.\u{C9}", "application/octet-stream"),
+        ("x.h\u{0}", "application/octet-stream"), ("x.\u{0}", "application/octet-stream"),
+        ("x.html.", "application/octet-stream"), ("x..html", "text/html; charset=utf-8"),
+        ("html", "application/octet-stream"), (".html", "application/octet-stream"),
+        ("..html", "text/html; charset=utf-8"), ("x.7Z", "application/x-7z-compressed"),
+        ("x.M3U8", "application/vnd.apple.mpegurl"), ("x.3gp", "video/3gpp"),
+    ])
+    func typeForOddNames(name: String, expected: String) {
+        #expect(MIMETypes.type(forFileName: Array(name.utf8)) == expected)
+    }
+
+    @Test func siteTable_winsAndFallbackApplies() {
+        let table = MIMETypes.Table(overrides: ["html": "text/x-site", "tar.gz": "application/x-tgz"], fallback: "x/y")
+        #expect(table.type(forFileName: Array("A.HTML".utf8)) == "text/x-site")
+        #expect(table.type(forFileName: Array("a.tar.gz".utf8)) == "application/x-tgz")
+        #expect(table.type(forFileName: Array("a.gz".utf8)) == "application/gzip")
+        #expect(table.type(forFileName: Array("a.nope".utf8)) == "x/y")
+        #expect(table.type(forFileName: Array("a.WebManifest".utf8)) == "application/manifest+json")
+    }
 }
 
 @Suite struct AccessLogTests {
