@@ -62,9 +62,10 @@ final class Connection {
         // callgrind, 2026-12-07) are left out.
         /// One receive buffer for the whole loop: most heads are parsed straight out of it.
         @exclusivity(unchecked) var scratch = [UInt8](repeating: 0, count: 16384)
-        /// The loop's buffer for response heads, and the one for small file bodies: a response shares it (an
-        /// array is copied on write), so the next response writes in place unless one still being sent holds it.
-        @exclusivity(unchecked) var headBuffer: [UInt8] = []
+        /// The loop's response heads: a file's kept while its key holds, others written into one buffer.
+        @exclusivity(unchecked) var heads = ResponseHeadCache()
+        /// The loop's buffer for small file bodies: a response shares it (an array is copied on write), so the
+        /// next response reads in place unless one still being sent holds it.
         @exclusivity(unchecked) var smallBody: [UInt8] = []
         /// Small files the loop sent before, by version: a request for one of them skips the read.
         @exclusivity(unchecked) var fileCache = SmallFileCache()
@@ -409,9 +410,7 @@ final class Connection {
         exchange.state = .sending
         exchange.status = plan.status.code
         if plan.sendsHead {
-            context.headBuffer.removeAll(keepingCapacity: true)
-            plan.serializeHead(into: &context.headBuffer)
-            exchange.headBytes = context.headBuffer
+            exchange.headBytes = context.heads.head(of: plan)
         } else {
             exchange.headBytes = []
         }
