@@ -128,6 +128,14 @@ public final class Socket: @unchecked Sendable {
         try setOption(Int32(IPPROTO_TCP), TCP_CORK, Int32(on ? 1 : 0), "setsockopt(TCP_CORK)")
     }
 
+    /// Has the socket take new data, and report itself writable, only while fewer than `bytes` of what it
+    /// holds are still unsent (`TCP_NOTSENT_LOWAT`, Linux 3.12; tcp(7) does not list it, the kernel's
+    /// Documentation/networking/ip-sysctl.rst does under `tcp_notsent_lowat`). Bytes in flight do not count:
+    /// the send buffer stays as large, only the backlog waiting for the congestion or receive window shrinks.
+    public func setNotSentLowWater(_ bytes: Int) throws(SystemError) {
+        try setOption(Int32(IPPROTO_TCP), TCP_NOTSENT_LOWAT, Int32(bytes), "setsockopt(TCP_NOTSENT_LOWAT)")
+    }
+
     /// Sets the blocking timeouts of `recv`/`send` (`SO_RCVTIMEO`, `SO_SNDTIMEO`); `nil` waits forever.
     ///
     /// A blocking call that times out fails with EAGAIN, which the blocking helpers
