@@ -344,9 +344,11 @@ final class Connection {
         case .failed(let error):
             return start(context.handler.respond(to: error, now: WallClock.secondsSinceEpoch()), now: now)
         case .complete(let request, let mayHaveUnreadInput):
-            exchange.request = request
             exchange.mayHaveUnreadInput = mayHaveUnreadInput
-            return start(respond(to: request), now: now)
+            let plan = respond(to: request)
+            // Moved into the exchange once the plan is made, not copied before (a copy retains every field).
+            exchange.request = consume request
+            return start(plan, now: now)
         }
     }
 
