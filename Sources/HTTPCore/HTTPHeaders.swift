@@ -333,6 +333,30 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         return first == 0 ? nil : value(at: first - 1)
     }
 
+    /// Calls `body` with the value of the first field named `name` as bytes, one per ISO-8859-1 code point: a
+    /// received field's bytes as they came, no `String` made (the access log, for every request); an added
+    /// field's ``Swift/String/latin1Bytes``. Returns `false`, without calling `body`, when there is no such field.
+    public func withValueBytes(_ name: KnownName, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        guard indexed else {
+            guard let value = self[name.name] else { return false }
+            value.latin1Bytes.withUnsafeBytes(body)
+            return true
+        }
+        let first = Int(firsts[name.rawValue])
+        guard first > 0 else { return false }
+        switch storage {
+        case .added(let fields):
+            fields[first - 1].value.latin1Bytes.withUnsafeBytes(body)
+        case .received(let bytes):
+            let span = span(first - 1)
+            let base = receivedBase
+            bytes.withUnsafeBytes {
+                body(UnsafeRawBufferPointer(rebasing: $0[(base + Int(span.valueStart))..<(base + Int(span.valueEnd))]))
+            }
+        }
+        return true
+    }
+
     /// Every value of the fields named `name`, in order.
     public func values(for name: String) -> [String] {
         (0..<count).filter { self.name(at: $0, equals: name) }.map { value(at: $0) }

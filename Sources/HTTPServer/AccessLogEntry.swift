@@ -12,8 +12,8 @@ struct AccessLogEntry {
     var method = ""
     var target = ""
     var version: HTTPVersion?
-    var referer: String?
-    var userAgent: String?
+    /// The request's fields, for the `Referer` and `User-Agent` values: written from the bytes received.
+    var headers: HTTPHeaders?
     var status: Int
     var bytesSent: Int64
     /// The TLS field after the user agent (nginx's `$ssl_protocol`), for a server speaking https.
@@ -26,8 +26,7 @@ struct AccessLogEntry {
         method: String,
         target: String,
         version: HTTPVersion?,
-        referer: String?,
-        userAgent: String?,
+        headers: HTTPHeaders?,
         status: Int,
         bytesSent: Int64,
         tlsVersion: String?
@@ -37,8 +36,7 @@ struct AccessLogEntry {
         self.method = method
         self.target = target
         self.version = version
-        self.referer = referer
-        self.userAgent = userAgent
+        self.headers = headers
         self.status = status
         self.bytesSent = bytesSent
         self.tlsVersion = tlsVersion
@@ -62,8 +60,7 @@ struct AccessLogEntry {
             method: request?.method.rawValue ?? "",
             target: request?.target ?? "",
             version: request?.version,
-            referer: request?.headers[.referer],
-            userAgent: request?.headers[.userAgent],
+            headers: request?.headers,
             status: status,
             bytesSent: bytesSent,
             tlsVersion: tlsVersion
@@ -74,9 +71,11 @@ struct AccessLogEntry {
     /// of its UTF-8 bytes.
     var capacity: Int {
         // The separators, brackets and quotes, the date (26), two numbers (20 each), `HTTP/`, the version.
-        let escaped =
-            (user?.utf8.count ?? 0) + (requestLine?.utf8.count ?? 0) + method.utf8.count + target.utf8.count
-            + (referer?.utf8.count ?? 0) + (userAgent?.utf8.count ?? 0)
+        var escaped = (user?.utf8.count ?? 0) + (requestLine?.utf8.count ?? 0) + method.utf8.count + target.utf8.count
+        if let headers {
+            _ = headers.withValueBytes(.referer) { escaped += $0.count }
+            _ = headers.withValueBytes(.userAgent) { escaped += $0.count }
+        }
         return 160 + 4 * escaped + (tlsVersion?.utf8.count ?? 0)
     }
 
@@ -107,15 +106,21 @@ struct AccessLogEntry {
         writer.write(UInt8(ascii: " "))
         writer.writeDecimal(bytesSent)
         writer.write(" \"")
-        if let referer { writer.writeLogEscaped(referer) } else { writer.write(UInt8(ascii: "-")) }
+        writeField(.referer, to: &writer)
         writer.write("\" \"")
-        if let userAgent { writer.writeLogEscaped(userAgent) } else { writer.write(UInt8(ascii: "-")) }
+        writeField(.userAgent, to: &writer)
         writer.write(UInt8(ascii: "\""))
         if let tlsVersion {
             writer.write(UInt8(ascii: " "))
             writer.writeUTF8(tlsVersion)
         }
         writer.write(UInt8(ascii: "\n"))
+    }
+
+    /// Writes the value of the request's field `name` escaped, `-` when there is none.
+    private func writeField(_ name: HTTPHeaders.KnownName, to writer: inout ByteWriter) {
+        let found = headers?.withValueBytes(name) { writer.writeLogEscaped(bytes: $0) } ?? false
+        if !found { writer.write(UInt8(ascii: "-")) }
     }
 }
 
@@ -135,6 +140,17 @@ extension ByteWriter {
         for scalar in text.unicodeScalars {
             writeLogEscaped(byte: scalar.value < 256 ? UInt8(scalar.value) : UInt8(ascii: "?"))
         }
+    }
+
+    /// Writes `bytes` (ISO-8859-1: one byte per code point, as received) escaped as ``AccessLog/escape(_:)``
+    /// escapes their text, at most four bytes for each.
+    mutating func writeLogEscaped(bytes: UnsafeRawBufferPointer) {
+        let text = bytes.assumingMemoryBound(to: UInt8.self)
+        if Self.isPlainLogText(text) {
+            write(text)
+            return
+        }
+        for byte in text { writeLogEscaped(byte: byte) }
     }
 
     /// Whether ``writeLogEscaped(_:)`` writes every byte as itself: all are printable ASCII (0x20-0x7E) and

@@ -846,8 +846,7 @@ final class Connection {
             method: exchange.request?.method.rawValue ?? "",
             target: exchange.request?.target ?? "",
             version: exchange.request?.version,
-            referer: exchange.request?.headers[.referer],
-            userAgent: exchange.request?.headers[.userAgent],
+            headers: exchange.request?.headers,
             status: exchange.status,
             bytesSent: exchange.bodySent,
             tlsVersion: tlsVersion

@@ -31,6 +31,23 @@ private func parsedHeaders(_ fields: String, limits: HTTPParserLimits = HTTPPars
     }
 
     /// Whatever the headers went through, a lookup by known name answers what a lookup by its string does.
+    /// The bytes a received value came as (obs-text kept, spaces around trimmed), an added value's ISO-8859-1
+    /// bytes, and no call for a field that is not there.
+    @Test func withValueBytes_givesTheValueAsBytes() throws {
+        let bytes = Array("GET / HTTP/1.0\r\nUser-Agent:  a \"b\" ".utf8) + [0xE9, 0x09] + Array("c \r\n\r\n".utf8)
+        let received = try #require(try HTTPRequestParser().parse(bytes)).request.headers
+        var seen: [UInt8]?
+        #expect(received.withValueBytes(.userAgent) { seen = Array($0) })
+        #expect(seen == Array("a \"b\" ".utf8) + [0xE9, 0x09, UInt8(ascii: "c")])
+        #expect(received[.userAgent].map { Array($0.latin1Bytes) } == seen)
+        #expect(!received.withValueBytes(.referer) { _ in Issue.record("called without a Referer") })
+        let added: HTTPHeaders = ["Referer": "h\u{E9}"]
+        seen = nil
+        #expect(added.withValueBytes(.referer) { seen = Array($0) })
+        #expect(seen == [UInt8(ascii: "h"), 0xE9])
+        #expect(!added.withValueBytes(.userAgent) { _ in Issue.record("called without a User-Agent") })
+    }
+
     @Test func knownNameLookups_agreeWithStringLookups() throws {
         var parsed = try parsedHeaders("Range: bytes=0-1\r\nACCEPT: a\r\nrange: bytes=2-3\r\nReferer: r\r\n")
         var built = HTTPHeaders()

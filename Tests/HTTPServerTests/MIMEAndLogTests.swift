@@ -156,6 +156,28 @@ import Testing
         )
     }
 
+    /// A parsed request's `Referer` and `User-Agent` are written from the bytes received: escaped as their text
+    /// would be (quotes, control bytes, obs-text), `-` for the absent one.
+    @Test func line_ofAParsedRequest_escapesTheReceivedBytes() throws {
+        let head =
+            Array("GET /p%20q HTTP/1.1\r\nUser-Agent: x\"y\\z ".utf8) + [0xFC, 0x09]
+            + Array("e\r\nHost: h\r\n\r\n".utf8)
+        let request = try #require(try HTTPRequestParser().parse(head)).request
+        let line = AccessLog.line(
+            client: "10.0.0.1",
+            user: "u\"",
+            request: request,
+            rawRequestLine: nil,
+            status: 200,
+            bytesSent: 7,
+            now: 0
+        )
+        #expect(
+            line == "10.0.0.1 - u\\\" [01/Jan/1970:00:00:00 +0000] \"GET /p%20q HTTP/1.1\" 200 7 \"-\""
+                + " \"x\\\"y\\\\z \\xfc\\x09e\"\n"
+        )
+    }
+
     @Test func commonLogDate_isCLFInUTC() {
         #expect(AccessLog.commonLogDate(971_186_136) == "10/Oct/2000:13:55:36 +0000")
         #expect(AccessLog.commonLogDate(0) == "01/Jan/1970:00:00:00 +0000")
