@@ -6,7 +6,7 @@ import HTTPCore
 ///
 /// Why a hit's bytes are the head the plan would write: a plan with typed file fields
 /// (``ResponsePlan/fileFields``) is written by ``ResponsePlan/serializeHead(into:)`` from its status, those fields
-/// (`Date`, `Server`, type, length, `Vary`), its entity tag, its `Last-Modified` and its added fields alone, and
+/// (``ResponsePlan/FileFields/forEachField(_:)``), its entity tag, its `Last-Modified` and its added fields alone, and
 /// the key is all of them, compared by value. A file that changed has another length, entity tag (size and
 /// mtime to the nanosecond) or `Last-Modified`, so another key: no stale `Content-Length`, `ETag` or
 /// `Last-Modified` can come from here. Configuration that adds fields is in the key as the added fields

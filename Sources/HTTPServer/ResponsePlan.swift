@@ -80,9 +80,8 @@ public struct ResponsePlan: Sendable {
     /// (the common answer allocates nothing for its head).
     var fileFields: FileFields?
 
-    /// The fields of a file's 200, in the order sent: `Date`, `Server`, `Connection: close`, `Content-Type`,
-    /// `Content-Length`, `Accept-Ranges: bytes`, and `Vary: Accept-Encoding` when the type is compressible.
-    /// Equatable: part of the key a loop keeps a written head by (``ResponseHeadCache``).
+    /// The fields of a file's 200 (``forEachField(_:)`` lists them). Equatable: part of the key a loop keeps a
+    /// written head by (``ResponseHeadCache``).
     struct FileFields: Sendable, Equatable {
         var date: String
         var server: String
@@ -90,40 +89,78 @@ public struct ResponsePlan: Sendable {
         var length: Int64
         var varyAcceptEncoding = false
 
-        /// The same fields as an ``HTTPHeaders``.
+        /// One field's value, or the place of the validators.
+        enum Value {
+            /// A value written in ISO-8859-1, as a head holds it.
+            case text(String)
+            case decimal(Int64)
+            case literal(StaticString)
+            /// `Last-Modified` and `ETag` go here (the name is empty): after the representation's type and
+            /// length, before what the server offers for it.
+            case validators
+        }
+
+        /// Calls `body` with each field in the order sent: the one list that ``headers``, ``byteCapacity`` and
+        /// ``write(to:validators:)`` read.
+        @inline(__always)
+        func forEachField(_ body: (_ name: StaticString, _ value: Value) -> Void) {
+            body("Date", .text(date))
+            body("Server", .text(server))
+            body("Connection", .literal("close"))
+            body("Content-Type", .text(type))
+            body("Content-Length", .decimal(length))
+            body("", .validators)
+            body("Accept-Ranges", .literal("bytes"))
+            if varyAcceptEncoding { body("Vary", .literal("Accept-Encoding")) }
+        }
+
+        /// The same fields as an ``HTTPHeaders`` (without the validators, which ``head`` places).
         var headers: HTTPHeaders {
             var headers = HTTPHeaders()
             headers.reserveCapacity(12)  // Room for a variant's and a range's fields, and configured ones.
-            headers.add(name: "Date", value: date)
-            headers.add(name: "Server", value: server)
-            headers.add(name: "Connection", value: "close")
-            headers.add(name: "Content-Type", value: type)
-            headers.add(name: "Content-Length", value: String(length))
-            headers.add(name: "Accept-Ranges", value: "bytes")
-            if varyAcceptEncoding { headers.add(name: "Vary", value: "Accept-Encoding") }
+            forEachField { name, value in
+                switch value {
+                case .text(let text): headers.add(name: name.description, value: text)
+                case .decimal(let number): headers.add(name: name.description, value: String(number))
+                case .literal(let literal): headers.add(name: name.description, value: literal.description)
+                case .validators: break
+                }
+            }
             return headers
         }
 
-        /// The most bytes ``write(to:)`` writes.
-        var byteCapacity: Int { 160 + date.utf8.count + server.utf8.count + type.utf8.count }
-
-        /// Writes the fields up to `Content-Length` (the validators go next).
-        func writeLeading(to writer: inout ByteWriter) {
-            writer.write("Date: ")
-            writer.writeLatin1(date)
-            writer.write("\r\nServer: ")
-            writer.writeLatin1(server)
-            writer.write("\r\nConnection: close\r\nContent-Type: ")
-            writer.writeLatin1(type)
-            writer.write("\r\nContent-Length: ")
-            writer.writeDecimal(length)
-            writer.write("\r\n")
+        /// The most bytes ``write(to:validators:)`` writes, the validators' own not counted.
+        var byteCapacity: Int {
+            var capacity = 0
+            forEachField { name, value in
+                switch value {
+                case .text(let text): capacity += name.utf8CodeUnitCount + 4 + text.utf8.count
+                case .decimal: capacity += name.utf8CodeUnitCount + 4 + 20
+                case .literal(let literal): capacity += name.utf8CodeUnitCount + 4 + literal.utf8CodeUnitCount
+                case .validators: break
+                }
+            }
+            return capacity
         }
 
-        /// Writes the fields after the validators.
-        func writeTrailing(to writer: inout ByteWriter) {
-            writer.write("Accept-Ranges: bytes\r\n")
-            if varyAcceptEncoding { writer.write("Vary: Accept-Encoding\r\n") }
+        /// Writes the fields, and `validators` in their place.
+        @inline(__always)
+        func write(to writer: inout ByteWriter, validators: (inout ByteWriter) -> Void) {
+            forEachField { name, value in
+                if case .validators = value {
+                    validators(&writer)
+                    return
+                }
+                writer.write(name)
+                writer.write(": ")
+                switch value {
+                case .text(let text): writer.writeLatin1(text)
+                case .decimal(let number): writer.writeDecimal(number)
+                case .literal(let literal): writer.write(literal)
+                case .validators: break
+                }
+                writer.write("\r\n")
+            }
         }
     }
     /// The representation's entity tag, sent as `ETag` (RFC 9110 §8.8.3); `nil` for generated pages.
@@ -250,12 +287,10 @@ public struct ResponsePlan: Sendable {
         if lastModified != nil { capacity += 17 + HTTPDate.byteCapacity }
         if let entityTag { capacity += 8 + entityTag.byteCapacity }
         if let fileFields {
-            // A file's 200: the validators go between Content-Length and Accept-Ranges, as below.
+            // A file's 200: its fields in their list's order, the validators in their place there.
             bytes.appendWriting(atMost: capacity + fileFields.byteCapacity) { writer in
                 statusLine.writeStatusLine(to: &writer)
-                fileFields.writeLeading(to: &writer)
-                writeValidators(to: &writer)
-                fileFields.writeTrailing(to: &writer)
+                fileFields.write(to: &writer) { writeValidators(to: &$0) }
                 for (name, value) in addedFields { HTTPHeaders.writeField(name: name, value: value, to: &writer) }
                 writer.write("\r\n")
             }
