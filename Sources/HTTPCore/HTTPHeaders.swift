@@ -419,7 +419,12 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
-        lhs.count == rhs.count && zip(lhs, rhs).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+        let count = lhs.count
+        guard count == rhs.count else { return false }
+        // No iterators for two empty lists (a response's configured fields, compared per request by the server's
+        // head cache): they cost about 370 instructions (callgrind, 2026-12-07).
+        if count == 0 { return true }
+        return zip(lhs, rhs).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 
     /// Whether `name` is a valid field name: a non-empty token (RFC 9110 §5.1, §5.6.2).
