@@ -13,7 +13,7 @@ import HTTPCore
 /// themselves. Device, inode and ctime decide none of the head's bytes: two files with equal keys have the same
 /// head. `Date` is in the key too: the first answer of each new second writes the head again (once per second
 /// per entry) instead of patching the date into kept bytes, so a hit is only ever an exact match. Comparing it
-/// costs little, since ``DateCache`` hands every request of one second the same string.
+/// costs little, since ``DateCache`` hands every request of one second on one loop the same string.
 ///
 /// Bounded: ``sets`` × ``ways`` entries of at most ``maxHeadBytes`` each (a longer head is written each time,
 /// not kept); the set is picked from the length and `Last-Modified`, and within it the least recently used
