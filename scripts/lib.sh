@@ -83,6 +83,21 @@ start_server() {
     add_exit_trap stop_server
 }
 
+# start_server_traced TRACE_FILE STRACE_OPTIONS [http-serve flags...]: start_server under
+# `strace -f -qq STRACE_OPTIONS -o TRACE_FILE` (the options one string, split into words: "-y -e trace=pread64").
+start_server_traced() {
+    local trace="$1" options="$2"
+    shift 2
+    SERVE_PREFIX="strace -f -qq $options -o $trace" start_server "$@"
+    add_exit_trap stop_traced_server
+}
+
+# `strace -o FILE PROG` blocks SIGTERM (its -I 3): at exit, first stop the server under it (then strace ends).
+stop_traced_server() {
+    local child
+    for child in $(pgrep -P "$SERVER_PID" || true); do kill -TERM "$child" 2>/dev/null || true; done
+}
+
 # add_exit_trap COMMAND: runs COMMAND at exit before whatever EXIT trap was set already (chains, never replaces
 # the caller's cleanup of temp folders).
 add_exit_trap() {

@@ -18,13 +18,7 @@ settled() {
     while [ "$(date +%s)" -lt $((changed + 2)) ]; do sleep 0.1; done
 }
 settled "$site/old.html"
-SERVE_PREFIX="strace -f -qq -y -e trace=pread64 -o $trace" start_server --root "$site" --quiet --workers 1
-# `strace -o FILE PROG` blocks SIGTERM (its -I 3): at exit, first stop the server under it (then strace ends).
-stop_traced() {
-    local child
-    for child in $(pgrep -P "$SERVER_PID" || true); do kill -TERM "$child" 2>/dev/null || true; done
-}
-add_exit_trap stop_traced
+start_server_traced "$trace" "-y -e trace=pread64" --root "$site" --quiet --workers 1
 # reads NAME: how many pread64 calls the server made on files named NAME so far.
 reads() { grep -c "pread64([0-9]*</[^>]*/$1>" "$trace" || true; }
 body() { curl -sf "${BASE}$1" "${@:2}"; }

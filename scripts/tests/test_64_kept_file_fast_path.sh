@@ -26,14 +26,8 @@ settled() {
     while [ "$(date +%s)" -lt $((changed + 2)) ]; do sleep 0.1; done
 }
 settled "$site/.hidden.html"
-SERVE_PREFIX="strace -f -qq -e trace=openat,openat2,newfstatat,statx -o $trace" start_server \
+start_server_traced "$trace" "-e trace=openat,openat2,newfstatat,statx" \
     --root "$site" --quiet --workers 1
-# `strace -o FILE PROG` blocks SIGTERM (its -I 3): at exit, first stop the server under it (then strace ends).
-stop_traced() {
-    local child
-    for child in $(pgrep -P "$SERVER_PID" || true); do kill -TERM "$child" 2>/dev/null || true; done
-}
-add_exit_trap stop_traced
 # opens PATH: opens of the file at PATH (below the root) so far: openat2 relative to the root, or openat of the
 # absolute path without openat2.
 opens() { grep -cE "open(at|at2)\([^,]*, \"([^\"]*/)?$1\"" "$trace" || true; }

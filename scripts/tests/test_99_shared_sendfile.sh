@@ -10,13 +10,7 @@ trace="$(mktemp)"
 out="$(mktemp -d)"
 trap 'rm -rf "$site" "$trace" "$out"' EXIT
 head -c $((16 * 1024 * 1024)) /dev/urandom >"$site/big.bin"
-SERVE_PREFIX="strace -f -qq -e trace=sendfile,setsockopt -o $trace" start_server --root "$site" --quiet --workers 1
-# `strace -o FILE PROG` blocks SIGTERM (its -I 3): at exit, first stop the server under it (then strace ends).
-stop_traced() {
-    local child
-    for child in $(pgrep -P "$SERVER_PID" || true); do kill -TERM "$child" 2>/dev/null || true; done
-}
-add_exit_trap stop_traced
+start_server_traced "$trace" "-e trace=sendfile,setsockopt" --root "$site" --quiet --workers 1
 lowat_calls() { grep -c 'TCP_NOTSENT_LOWAT, \[262144\]' "$trace" || true; }
 # asked: the byte counts the sendfile calls so far asked for, one a line.
 asked() { sed -n 's/^.*sendfile(.*, \([0-9]*\)) = [0-9]*$/\1/p' "$trace"; }
