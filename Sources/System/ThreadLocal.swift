@@ -27,7 +27,12 @@ public final class ThreadLocal<Value: AnyObject>: @unchecked Sendable {
     }
 
     deinit {
-        // Threads still running keep (and leak) their instances: the slots made here are static, never freed.
+        // pthread_key_delete(3) runs no destructors: the instance of the thread that lets the slot go is released
+        // here; other threads still running keep (and leak) theirs. The server's slots are static, never freed.
+        if let raw = pthread_getspecific(key) {
+            pthread_setspecific(key, nil)
+            Unmanaged<AnyObject>.fromOpaque(raw).release()
+        }
         pthread_key_delete(key)
     }
 

@@ -40,9 +40,10 @@ public func readToEnd(_ socket: Socket, chunk: Int = 65536, pause: (() -> Void)?
     }
 }
 
-/// Sends `request` (Latin-1), half-closes, and returns everything the server sent back, as Latin-1.
-public func exchange(_ server: some LocalServer, _ request: String) throws -> String {
-    let socket = try connectClient(server, timeout: .seconds(5))
+/// Sends `request` (Latin-1), half-closes, and returns everything the server sent back, as Latin-1; each receive
+/// may wait `timeout`.
+public func exchange(_ server: some LocalServer, _ request: String, timeout: Duration = .seconds(5)) throws -> String {
+    let socket = try connectClient(server, timeout: timeout)
     defer { socket.close() }
     try socket.sendAll(request.latin1Bytes)
     try socket.shutdown(.write)
