@@ -32,5 +32,7 @@ assert_equal_files "$site/big.bin" "$out/first"
 assert_equal_files "$site/big.bin" "$out/second"
 assert_equal 2 "$(lowat_calls)" "TCP_NOTSENT_LOWAT calls, one for each of the two downloads that shared the loop"
 shared="$(asked | tail -n +$((before + 1)))"
-assert_between "$(awk '$1 == 262144' <<<"$shared" | wc -l)" 40 100000 "sendfile calls of one 256 KiB slice while shared"
+# How many slices depends on how much of each body the kernel's buffers took before the loop was shared (38 in one CI
+# run, 2026-12-07); without slicing each call asks for all that is left, so hardly any asks for exactly 256 KiB.
+assert_between "$(awk '$1 == 262144' <<<"$shared" | wc -l)" 16 100000 "sendfile calls of one 256 KiB slice while shared"
 kill -0 "$SERVER_PID" || fail "server died"
