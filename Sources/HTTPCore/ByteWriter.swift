@@ -71,24 +71,34 @@ public struct ByteWriter {
     /// (callgrind, 2026-12-07).
     @inlinable @inline(__always)
     static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let start = bytes.baseAddress else { return true }
+        orOfWords(bytes, { $0 }, byte: { UInt64($0) }) & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// The OR of `word` over `bytes` read eight at a time, or of `byte` over each byte when there are fewer
+    /// than eight: for checks that word arithmetic decides for eight bytes at once (``isASCII(_:)``, the access
+    /// log's escaping). The last eight bytes are read overlapping ones already read, so no byte loop runs for
+    /// the rest; `word` must not care which of its bytes it sees twice.
+    @inlinable @inline(__always)
+    public static func orOfWords(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        _ word: (UInt64) -> UInt64,
+        byte: (UInt8) -> UInt64
+    ) -> UInt64 {
+        guard let start = bytes.baseAddress else { return 0 }
+        guard bytes.count >= 8 else {
+            var flags: UInt64 = 0
+            for offset in 0..<bytes.count { flags |= byte(start[offset]) }
+            return flags
+        }
         let raw = UnsafeRawPointer(start)
         var offset = 0
-        var high: UInt64 = 0
+        var flags: UInt64 = 0
         while offset + 8 <= bytes.count {
-            high |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            flags |= word(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
             offset += 8
         }
-        if offset < bytes.count && bytes.count >= 8 {
-            // The last eight bytes, overlapping ones already tested: no byte loop for the rest.
-            high |= raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
-        } else {
-            while offset < bytes.count {
-                high |= UInt64(start[offset])
-                offset += 1
-            }
-        }
-        return high & 0x8080_8080_8080_8080 == 0
+        if offset < bytes.count { flags |= word(raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)) }
+        return flags
     }
 
     /// Claims the next `length` bytes, which the caller then stores every one of, and returns where they

@@ -158,27 +158,10 @@ extension ByteWriter {
     /// byte less than n" and "has a zero byte" tests of Sean Anderson's Bit Twiddling Hacks; exact as a yes or
     /// no for the whole word): a byte loop cost more than the copy (callgrind, 2026-12-07).
     static func isPlainLogText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let start = bytes.baseAddress else { return true }
-        let raw = UnsafeRawPointer(start)
-        var offset = 0
-        var flagged: UInt64 = 0
-        while offset + 8 <= bytes.count {
-            flagged |= logEscapeFlags(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            offset += 8
+        let flags = orOfWords(bytes, logEscapeFlags) { byte in
+            byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") ? 1 : 0
         }
-        if offset < bytes.count && bytes.count >= 8 {
-            // The last eight bytes, overlapping ones already tested: no byte loop for the rest.
-            flagged |= logEscapeFlags(raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
-        } else {
-            while offset < bytes.count {
-                let byte = start[offset]
-                if byte < 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                    return false
-                }
-                offset += 1
-            }
-        }
-        return flagged == 0
+        return flags == 0
     }
 
     /// Nonzero when one of the eight bytes of `word` needs an escape.
