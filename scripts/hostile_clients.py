@@ -88,6 +88,20 @@ def proc_fds(pid):
         return -1
 
 
+def accepted_client_ports(server_port):
+    """The client ports of the IPv4 connections to server_port that a process has accepted: in /proc/net/tcp
+    (proc(5)) the server's side of a connection still in the accept queue has no file yet, so its inode is 0."""
+    ports = set()
+    with open("/proc/net/tcp") as table:
+        next(table)
+        for line in table:
+            fields = line.split()
+            local, remote, inode = fields[1], fields[2], fields[9]
+            if int(local.split(":")[1], 16) == server_port and inode != "0":
+                ports.add(int(remote.split(":")[1], 16))
+    return ports
+
+
 def proc_rss_kib(pid):
     try:
         with open(f"/proc/{pid}/status") as status:
@@ -1399,7 +1413,9 @@ def cmd_fd_exhaustion(args):
     fds = lambda: proc_fds(pid)
     ticks = lambda: sum(int(x) for x in open(f"/proc/{pid}/stat").read().split()[13:15])
     idle = [socket.create_connection((HOST, args.port), timeout=10) for _ in range(args.idle)]
-    time.sleep(0.5)
+    # Silent clients reach the server when its deferred accept (TCP_DEFER_ACCEPT, 1 s by default) is up: the
+    # kernel retransmits the SYN-ACK after a second and hands the connection over on the client's ACK.
+    time.sleep(2)
     print(f"server descriptors with {args.idle} idle clients: {fds()}")
     assert fds() >= args.min_fds, "the idle clients never exhausted the descriptors"
     # Requests that wait in the backlog while the server cannot accept.
@@ -1414,8 +1430,11 @@ def cmd_fd_exhaustion(args):
     spent = ticks() - before
     print("CPU ticks in 1 s at EMFILE:", spent)
     assert spent <= 20, f"the server spins at EMFILE ({spent} ticks in 1 s)"
-    # A connection the server holds asks for a file: a true answer, 200 or 503, never 404.
-    held = idle.pop(0)
+    # A connection the server holds asks for a file: a true answer, 200 or 503, never 404. Which of the idle
+    # clients it holds is the kernel's choice (the deferral ends for them all within a moment, in no set order).
+    accepted = accepted_client_ports(args.port)
+    held = next(sock for sock in idle if sock.getsockname()[1] in accepted)
+    idle.remove(held)
     held.sendall(request)
     reply = read_reply(held)
     status = reply.split(b" ", 2)[1]

@@ -138,6 +138,10 @@ public final class Server: Sendable {
             if address.family == .ipv6 { try socket.setIPv6Only(true) }
             try socket.bind(to: address)
             try socket.listen(backlog: configuration.backlog)
+            // A client's request usually follows its handshake by a round trip; deferred, the connection reaches
+            // us with it, and accept + recv + answer + close is the whole exchange: no EAGAIN, no epoll_ctl,
+            // no second wake-up (tcp(7) TCP_DEFER_ACCEPT; Apache's default AcceptFilter, nginx's `deferred`).
+            if configuration.deferAccept > 0 { try socket.setDeferAccept(seconds: configuration.deferAccept) }
             // Non-blocking: a connection another loop took first (or the client aborted) makes
             // accept return EAGAIN instead of blocking this loop (accept(2), epoll(7) "Q&A").
             try socket.setNonBlocking(true)

@@ -15,6 +15,11 @@ public struct ServerConfiguration: Sendable {
     public var limits = HTTPParserLimits()
     /// The `listen(2)` backlog.
     public var backlog: Int32 = 1024
+    /// Seconds the kernel keeps a connection to itself until its client sends something (`TCP_DEFER_ACCEPT`,
+    /// tcp(7)); 0 hands every connection over as soon as its handshake completes. A client that stays silent
+    /// is accepted when the time is up and then has ``timeout`` to send its head. Not applied to a socket
+    /// inherited from a service manager, which sets its own (systemd.socket(5) `DeferAcceptSec=`).
+    public var deferAccept: Int32 = 1
     /// Where the access log goes.
     public var accessLog: AccessLogDestination = .standardOutput
     /// The number of event loops, one thread each, all accepting from the one listening socket.

@@ -136,6 +136,15 @@ public final class Socket: @unchecked Sendable {
         try setOption(Int32(IPPROTO_TCP), TCP_NOTSENT_LOWAT, Int32(bytes), "setsockopt(TCP_NOTSENT_LOWAT)")
     }
 
+    /// Has a listening socket hand over a connection only once its first data has arrived, or once about
+    /// `seconds` have passed without any (`TCP_DEFER_ACCEPT`, tcp(7)): until then the kernel keeps the
+    /// handshake to itself, so `accept` is followed by a `recv` that finds the request instead of `EAGAIN`.
+    /// Linux counts the time in SYN-ACK retransmissions (the first after one second); a client that has said
+    /// nothing when they run out is accepted all the same, on its ACK of the last one.
+    public func setDeferAccept(seconds: Int32) throws(SystemError) {
+        try setOption(Int32(IPPROTO_TCP), TCP_DEFER_ACCEPT, seconds, "setsockopt(TCP_DEFER_ACCEPT)")
+    }
+
     /// Sets the blocking timeouts of `recv`/`send` (`SO_RCVTIMEO`, `SO_SNDTIMEO`); `nil` waits forever.
     ///
     /// A blocking call that times out fails with EAGAIN, which the blocking helpers

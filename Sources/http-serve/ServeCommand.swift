@@ -28,6 +28,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Address to listen on (IPv4 or IPv6).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port: Int = 8080
     @Option(help: "Seconds a client may take to send its request head (1-3600).") var timeout: Int = 10
+    @Option(help: "Seconds the kernel holds a connection until its client sends (TCP_DEFER_ACCEPT; 0 is off; 0-3600).")
+    var deferAccept: Int = 1
     @Option(help: "Event loops, one thread each (default: the number of cores).") var workers: Int?
     @Option(help: "Most connections open at once (1-1000000).") var maxConnections: Int = 4096
     @Option(help: "Append the access log to this file (default: standard output).") var accessLog: String?
@@ -125,6 +127,9 @@ struct ServeCommand: ParsableCommand {
         guard (1...3600).contains(timeout) else {
             throw ValidationError("--timeout must be 1-3600 seconds, got \(timeout)")
         }
+        guard (0...3600).contains(deferAccept) else {
+            throw ValidationError("--defer-accept must be 0-3600 seconds, got \(deferAccept)")
+        }
         if let workers, !(1...1024).contains(workers) {
             throw ValidationError("--workers must be 1-1024, got \(workers)")
         }
@@ -194,6 +199,7 @@ struct ServeCommand: ParsableCommand {
         configuration.host = host
         configuration.port = UInt16(port)
         configuration.timeout = .seconds(timeout)
+        configuration.deferAccept = Int32(deferAccept)
         if let workers { configuration.workers = workers }
         configuration.maxConnections = maxConnections
         configuration.gzip = GzipOptions(enabled: !noGzip, level: gzipLevel, cacheBytes: gzipCacheMb * 1024 * 1024)

@@ -215,10 +215,13 @@ extension TemporaryTree {
                 $0.workers = 1
             }
         ) { server in
+            // Half a head each: a silent client would stay in the kernel for the deferred accept's second.
             let first = try connectClient(server)
+            try first.sendAll(Array("GET /hello.txt HTTP/1.0\r\n".utf8))
             let second = try connectClient(server)
             defer { second.close() }
-            Threads.sleep(.milliseconds(200))  // Both accepted and idle: the two slots are taken.
+            try second.sendAll(Array("GET /hello.txt HTTP/1.0\r\n".utf8))
+            Threads.sleep(.milliseconds(200))  // Both accepted, waiting for the rest: the two slots are taken.
             let third = try connectClient(server)
             defer { third.close() }
             try third.sendAll(Array("GET /hello.txt HTTP/1.0\r\n\r\n".utf8))
@@ -226,6 +229,57 @@ extension TemporaryTree {
             first.close()  // Frees a slot: the queued connection is accepted and served.
             #expect(try Poll.wait(for: .readable, on: third, timeoutMilliseconds: 3000))
             #expect(splitReply(try readToEnd(third)).head.hasPrefix("HTTP/1.0 200 OK\r\n"))
+        }
+    }
+
+    /// `TCP_DEFER_ACCEPT` (the default second): a client that has sent nothing stays in the kernel and takes no
+    /// slot, so with one slot the next client that sends is served at once; when the second is up the silent one
+    /// is handed over all the same, and closed silently at its timeout.
+    @Test func deferredAccept_silentClientTakesNoSlot_untilTheDeferralEnds() throws {
+        try withServer(
+            root: wwwPath,
+            {
+                $0.maxConnections = 1
+                $0.workers = 1
+                $0.timeout = .seconds(1)
+            }
+        ) { server in
+            #expect(ServerConfiguration().deferAccept == 1)  // The default, which this server runs with.
+            let silent = try connectClient(server)
+            defer { silent.close() }
+            Threads.sleep(.milliseconds(200))
+            let speaker = try connectClient(server)
+            defer { speaker.close() }
+            try speaker.sendAll(Array("GET /hello.txt HTTP/1.0\r\n\r\n".utf8))
+            #expect(try Poll.wait(for: .readable, on: speaker, timeoutMilliseconds: 500))
+            #expect(splitReply(try readToEnd(speaker)).head.hasPrefix("HTTP/1.0 200 OK\r\n"))
+            // Handed over after about a second (one SYN-ACK retransmission), closed a --timeout later: no reply.
+            let started = ContinuousClock.now
+            #expect(try Poll.wait(for: .readable, on: silent, timeoutMilliseconds: 6000))
+            #expect(try readToEnd(silent).isEmpty)
+            #expect(ContinuousClock.now - started > .milliseconds(1200))
+        }
+    }
+
+    /// `deferAccept = 0`: a silent client is accepted at once and holds the only slot.
+    @Test func deferAcceptOff_silentClientHoldsTheSlot() throws {
+        try withServer(
+            root: wwwPath,
+            {
+                $0.maxConnections = 1
+                $0.workers = 1
+                $0.deferAccept = 0
+            }
+        ) { server in
+            let silent = try connectClient(server)
+            Threads.sleep(.milliseconds(200))
+            let speaker = try connectClient(server)
+            defer { speaker.close() }
+            try speaker.sendAll(Array("GET /hello.txt HTTP/1.0\r\n\r\n".utf8))
+            #expect(try !Poll.wait(for: .readable, on: speaker, timeoutMilliseconds: 500))
+            silent.close()  // Frees the slot: the waiting client is accepted and served.
+            #expect(try Poll.wait(for: .readable, on: speaker, timeoutMilliseconds: 3000))
+            #expect(splitReply(try readToEnd(speaker)).head.hasPrefix("HTTP/1.0 200 OK\r\n"))
         }
     }
 

@@ -1,5 +1,6 @@
 # A client that sends part of a request head and then nothing gets 408 after --timeout seconds; one that sends
-# nothing at all is closed silently after the same time. Neither stops the server.
+# nothing at all is handed over by the kernel when the deferred accept ends (--defer-accept, 1 s) and closed
+# silently --timeout later. Neither stops the server.
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 start_server --root "$WWW" --quiet --timeout 1
@@ -8,7 +9,7 @@ first="$(hc exchange --port "$PORT" --send='GET /hello.txt HTTP/1.0\r\nHost: x' 
 assert_contains "$first" "first_line=HTTP/1.0 408 Request Timeout bytes="
 took="${first##*seconds=}"
 assert_between "$took" 0.9 4 "seconds until the 408"
-# Nothing at all: closed silently after the same time.
+# Nothing at all: closed silently, a second later (the deferral) than the 408.
 second="$(hc exchange --port "$PORT" --summary)" || fail "exchange: $second"
 assert_contains "$second" "first_line= bytes=0 " "bytes sent to a silent client"
 took="${second##*seconds=}"

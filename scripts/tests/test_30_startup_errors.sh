@@ -28,6 +28,8 @@ expect_failure 1 "http-serve: error: cannot open access log: open: No such file 
 expect_failure 64 "--port must be 0-65535, got 70000" --port 70000
 expect_failure 64 "--port must be 0-65535, got -1" --port=-1
 expect_failure 64 "--timeout must be 1-3600 seconds, got 0" --timeout 0
+expect_failure 64 "--defer-accept must be 0-3600 seconds, got 3601" --defer-accept 3601
+expect_failure 64 "--defer-accept must be 0-3600 seconds, got -1" --defer-accept=-1
 expect_failure 64 "--max-request-line must be 256-1048576 bytes, got 10" --max-request-line 10
 expect_failure 64 "--max-header-bytes must be 1024-16777216 bytes, got 99999999" --max-header-bytes 99999999
 expect_failure 64 "--max-headers must be 1-10000, got 0" --max-headers 0
