@@ -222,14 +222,20 @@ extension TemporaryTree {
             defer { second.close() }
             try second.sendAll(Array("GET /hello.txt HTTP/1.0\r\n".utf8))
             Threads.sleep(.milliseconds(200))  // Both accepted, waiting for the rest: the two slots are taken.
-            let third = try connectClient(server)
-            defer { third.close() }
-            try third.sendAll(Array("GET /hello.txt HTTP/1.0\r\n\r\n".utf8))
-            #expect(try !Poll.wait(for: .readable, on: third, timeoutMilliseconds: 500))
-            first.close()  // Frees a slot: the queued connection is accepted and served.
-            #expect(try Poll.wait(for: .readable, on: third, timeoutMilliseconds: 3000))
-            #expect(splitReply(try readToEnd(third)).head.hasPrefix("HTTP/1.0 200 OK\r\n"))
+            try expectServedOnlyAfterFreeing(server) { first.close() }
         }
+    }
+
+    /// Connects a client that asks for `/hello.txt` while every slot is taken: it gets no answer until
+    /// `freeSlot` runs, and then is accepted and served.
+    private func expectServedOnlyAfterFreeing(_ server: TestServer, _ freeSlot: () -> Void) throws {
+        let waiting = try connectClient(server)
+        defer { waiting.close() }
+        try waiting.sendAll(Array("GET /hello.txt HTTP/1.0\r\n\r\n".utf8))
+        #expect(try !Poll.wait(for: .readable, on: waiting, timeoutMilliseconds: 500))
+        freeSlot()
+        #expect(try Poll.wait(for: .readable, on: waiting, timeoutMilliseconds: 3000))
+        #expect(splitReply(try readToEnd(waiting)).head.hasPrefix("HTTP/1.0 200 OK\r\n"))
     }
 
     /// `TCP_DEFER_ACCEPT` (the default second): a client that has sent nothing stays in the kernel and takes no
@@ -273,13 +279,7 @@ extension TemporaryTree {
         ) { server in
             let silent = try connectClient(server)
             Threads.sleep(.milliseconds(200))
-            let speaker = try connectClient(server)
-            defer { speaker.close() }
-            try speaker.sendAll(Array("GET /hello.txt HTTP/1.0\r\n\r\n".utf8))
-            #expect(try !Poll.wait(for: .readable, on: speaker, timeoutMilliseconds: 500))
-            silent.close()  // Frees the slot: the waiting client is accepted and served.
-            #expect(try Poll.wait(for: .readable, on: speaker, timeoutMilliseconds: 3000))
-            #expect(splitReply(try readToEnd(speaker)).head.hasPrefix("HTTP/1.0 200 OK\r\n"))
+            try expectServedOnlyAfterFreeing(server) { silent.close() }
         }
     }
 
