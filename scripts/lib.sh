@@ -204,6 +204,14 @@ raw_exchange() {
     rm -f "$file"
 }
 
+# settled FILE: waits until FILE's ctime lies before the clock's previous whole second (at most 3 s): from then on
+# the server's loops keep its bytes (SmallFileCache.isSettled, README Engine).
+settled() {
+    local changed
+    changed="$(stat -c %Z "$1")"
+    while [ "$(date +%s)" -lt $((changed + 2)) ]; do sleep 0.1; done
+}
+
 # undated TEXT: sets UNDATED to TEXT with the Date field's value replaced by DATE, so a whole response head
 # can be compared byte for byte.
 undated() {

@@ -22,10 +22,17 @@ import System
 /// link; the fast path serves those same bytes (which it sent from that path a moment ago) until the path's
 /// confirmation is a second old. nginx's `open_file_cache` keeps what it found for `open_file_cache_valid`
 /// (60 s by default) without even a `stat`.
+///
+/// A folder target (`/`, `/docs/`) whose full resolution found a kept index file less than a second ago is answered
+/// the same way, after one `fstatat` of the index's path: the folder names the index the full resolution chose
+/// (the first of the `--index` names that is a regular file there), so within that second an index of higher
+/// priority created meanwhile is not seen, and neither is one removed or turned into something else in front of
+/// it; the index served changing or going away is seen at once. Folders without an index (listings) and folders
+/// reached by a redirect (no trailing slash) always take the full path.
 extension StaticFileHandler {
-    /// The plan for `target` from the loop's kept bytes, or `nil` to take the full path: the path was not
-    /// confirmed in the last second, its status is not the kept version's, it names a folder (a trailing slash,
-    /// the root: index files and listings take the full path), or the content coding needs the open file.
+    /// The plan for `target` from the loop's kept bytes, or `nil` to take the full path: the path (or for a folder,
+    /// its index) was not confirmed in the last second, its status is not the kept version's, or the content coding
+    /// needs the open file.
     func makeKeptFilePlan(
         _ target: TargetPath,
         _ request: HTTPRequest,
@@ -33,18 +40,20 @@ extension StaticFileHandler {
         kept: inout SmallFileCache,
         clock: Int64
     ) -> ResponsePlan? {
-        guard !target.hasTrailingSlash, !target.isRoot,
-            let (status, bytes) = kept.bytes(
-                forPath: target.relative,
-                clock: clock,
-                status: { [rootDirectory] in try? rootDirectory.statusBeneath(target.relative) }
-            )
-        else { return nil }
+        let way: SmallFileCache.Way = target.hasTrailingSlash || target.isRoot ? .folder : .path
+        let found = kept.bytes(for: way, target.relative, clock: clock) { [rootDirectory] index in
+            try? rootDirectory.statusBeneath(target.relative, appending: index)
+        }
+        guard let (status, bytes, index) = found else { return nil }
         return makeFilePlan(
             .kept(bytes),
             status: status,
-            at: { [root] in Self.path(of: target, below: root) },
-            name: target.name,
+            at: { [root] in
+                let path = Self.path(of: target, below: root)
+                return index.isEmpty ? path : path.appending(index)
+            },
+            // A folder's index gets its media type from its own name.
+            name: index.isEmpty ? target.name : index[...],
             request,
             now: now
         )

@@ -6,8 +6,8 @@ import System
 extension StaticFileHandler {
     /// The outcome of looking for a folder's index file.
     enum IndexLookup {
-        /// The index at this path, with this name (which gives its media type).
-        case found(FilePath, name: [UInt8])
+        /// The index at this path, with this name (which gives its media type), and its real path.
+        case found(FilePath, name: [UInt8], real: FilePath)
         /// An index exists but may not be served: 403 (unreadable) or 404 (a link out of the root).
         case refused(HTTPStatus)
         /// None of the names is a regular file in the folder.
@@ -30,7 +30,7 @@ extension StaticFileHandler {
             }
             guard let real = try? FileSystem.realPath(index), real.isWithin(realRoot), !isHidden(realPath: real)
             else { return .refused(.notFound) }
-            return .found(index, name: name)
+            return .found(index, name: name, real: real)
         }
         return .missing
     }
@@ -41,7 +41,7 @@ extension StaticFileHandler {
         guard options.singlePageApp, request.method == .get || request.method == .head,
             !target.isRoot, !target.name.contains(UInt8(ascii: "."))
         else { return nil }
-        guard case .found(let index, let name) = findIndex(in: root) else { return nil }
+        guard case .found(let index, let name, _) = findIndex(in: root) else { return nil }
         return makeFilePlan(at: index, name: name[...], request, now: now)
     }
 

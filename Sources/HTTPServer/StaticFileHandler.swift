@@ -179,7 +179,12 @@ public struct StaticFileHandler: Sendable {
                 return makeRedirectPlan(to: target, now: now)
             }
             switch findIndex(in: path) {
-            case .found(let index, let name): return makeFilePlan(at: index, name: name[...], request, now: now)
+            case .found(let index, let name, let real):
+                // As for a file: only an index whose real path shows no link on the way confirms the folder.
+                let direct = real == Self.path(of: target, below: realRoot).appending(name)
+                return makeFilePlan(at: index, name: name[...], request, now: now) { status in
+                    if direct { kept.confirm(index: name, of: target.relative, for: status, clock: clock) }
+                }
             case .refused(let status): return makeErrorPlan(status, now: now)
             case .missing: break
             }
@@ -277,6 +282,9 @@ public struct StaticFileHandler: Sendable {
                         index.close()
                         continue
                     }
+                    // Every name before this one was looked for, beneath the root with no link on the way: if the loop
+                    // keeps this version, the folder may take the fast path for a second (StaticFileHandler+Kept.swift).
+                    kept.confirm(index: name, of: target.relative, for: indexStatus, clock: clock)
                     return makeFilePlan(
                         index,
                         status: indexStatus,

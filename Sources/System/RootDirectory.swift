@@ -64,11 +64,14 @@ public final class RootDirectory: Sendable {
     /// into the C string: no array for the joined path.
     public func openBeneath(_ relative: [UInt8], appending name: [UInt8]) -> Lookup {
         guard !relative.isEmpty else { return openBeneath(name.isEmpty ? Self.itself : name) }
-        return openBeneath(length: relative.count + 1 + name.count) { path in
-            for index in 0..<relative.count { path[index] = CChar(bitPattern: relative[index]) }
-            path[relative.count] = CChar(bitPattern: UInt8(ascii: "/"))
-            for index in 0..<name.count { path[relative.count + 1 + index] = CChar(bitPattern: name[index]) }
-        }
+        return openBeneath(length: relative.count + 1 + name.count) { Self.join(relative, name, into: $0) }
+    }
+
+    /// Writes `relative`, `/` and `name` into `path` (room for exactly that many bytes).
+    private static func join(_ relative: [UInt8], _ name: [UInt8], into path: UnsafeMutableBufferPointer<CChar>) {
+        for index in 0..<relative.count { path[index] = CChar(bitPattern: relative[index]) }
+        path[relative.count] = CChar(bitPattern: UInt8(ascii: "/"))
+        for index in 0..<name.count { path[relative.count + 1 + index] = CChar(bitPattern: name[index]) }
     }
 
     /// `.`: the root itself.
@@ -86,12 +89,31 @@ public final class RootDirectory: Sendable {
     ///
     /// The corresponding C function is `fstatat(2)`.
     public func statusBeneath(_ relative: [UInt8]) throws(SystemError) -> FileStatus {
-        var raw = stat()
-        let fill = { (path: UnsafeMutableBufferPointer<CChar>) in
+        try statusBeneath(length: relative.count) { path in
             for index in 0..<relative.count { path[index] = CChar(bitPattern: relative[index]) }
         }
-        let result = withPath(length: relative.count, fill: fill) { (path) throws(SystemError) -> Int32 in
-            guard let path, !relative.isEmpty else { throw SystemError(call: "fstatat", errno: EINVAL) }
+    }
+
+    /// ``statusBeneath(_:)`` of `relative`, then `/` and `name` (just `name` when `relative` is empty: the root's
+    /// entry; just `relative` when `name` is), written straight into the C string: no array for the joined path.
+    /// A folder's index file, or a file's path.
+    /// - Throws: ``SystemError`` as ``statusBeneath(_:)``.
+    ///
+    /// The corresponding C function is `fstatat(2)`.
+    public func statusBeneath(_ relative: [UInt8], appending name: [UInt8]) throws(SystemError) -> FileStatus {
+        guard !name.isEmpty else { return try statusBeneath(relative) }
+        guard !relative.isEmpty else { return try statusBeneath(name) }
+        return try statusBeneath(length: relative.count + 1 + name.count) { Self.join(relative, name, into: $0) }
+    }
+
+    /// The `fstatat` (`AT_SYMLINK_NOFOLLOW`) of the path of `length` bytes that `fill` writes.
+    private func statusBeneath(
+        length: Int,
+        fill: (UnsafeMutableBufferPointer<CChar>) -> Void
+    ) throws(SystemError) -> FileStatus {
+        var raw = stat()
+        let result = withPath(length: length, fill: fill) { (path) throws(SystemError) -> Int32 in
+            guard let path, length > 0 else { throw SystemError(call: "fstatat", errno: EINVAL) }
             return try retryingOnInterrupt("fstatat") { fstatat(descriptor, path, &raw, AT_SYMLINK_NOFOLLOW) }
         }
         _ = try result.get()

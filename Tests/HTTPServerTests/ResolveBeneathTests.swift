@@ -93,6 +93,24 @@ import Glibc
             return
         }
     }
+
+    @Test func rootDirectory_statusBeneath_joinsFolderAndName_andDescribesALastLinkAsTheLink() throws {
+        let tree = TemporaryTree()
+        tree.folder("d")
+        tree.file("d/f", "xy")
+        tree.file("top", "xyz")
+        tree.symlink("d/link", to: "f")
+        let root = try RootDirectory(FilePath(tree.path))
+        #expect(try root.statusBeneath(Array("d".utf8), appending: Array("f".utf8)).size == 2)
+        #expect(try root.statusBeneath([], appending: Array("top".utf8)).size == 3, "the root's entry")
+        #expect(try root.statusBeneath(Array("d/f".utf8), appending: []).size == 2, "no name: the path itself")
+        #expect(try root.statusBeneath(Array("d".utf8), appending: Array("link".utf8)).kind == .symbolicLink)
+        #expect(throws: SystemError.self) { try root.statusBeneath(Array("d".utf8), appending: Array("missing".utf8)) }
+        #expect(throws: SystemError.self) { try root.statusBeneath([], appending: []) }
+        #expect(throws: SystemError.self) {
+            try root.statusBeneath(Array("d".utf8), appending: [UInt8(ascii: "f"), 0])
+        }
+    }
 }
 
 /// Whether the running kernel is at least `major.minor` (openat2 arrived in 5.6).

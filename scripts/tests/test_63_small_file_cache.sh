@@ -11,12 +11,6 @@ trap 'rm -rf "$site" "$trace"' EXIT
 old_mtime='2020-01-02 03:04:05'
 printf 'old page of this test\n' >"$site/old.html"
 touch -d "$old_mtime" "$site/old.html"
-# settled FILE: waits until FILE's ctime lies before the clock's previous whole second (at most 3 s).
-settled() {
-    local changed
-    changed="$(stat -c %Z "$1")"
-    while [ "$(date +%s)" -lt $((changed + 2)) ]; do sleep 0.1; done
-}
 settled "$site/old.html"
 start_server_traced "$trace" "-y -e trace=pread64" --root "$site" --quiet --workers 1
 # reads NAME: how many pread64 calls the server made on files named NAME so far.

@@ -19,12 +19,6 @@ for name in rewrite touch chmod rename; do printf 'page %-7s of this test\n' "$n
 printf 'page in b\n' >"$site/b/page.html"
 printf 'hidden\n' >"$site/.hidden.html"
 touch -d "$old_mtime" "$site"/a/*.html "$site/b/page.html" "$site/.hidden.html"
-# settled FILE: waits until FILE's ctime lies before the clock's previous whole second (at most 3 s): then kept.
-settled() {
-    local changed
-    changed="$(stat -c %Z "$1")"
-    while [ "$(date +%s)" -lt $((changed + 2)) ]; do sleep 0.1; done
-}
 settled "$site/.hidden.html"
 start_server_traced "$trace" "-e trace=openat,openat2,newfstatat,statx" \
     --root "$site" --quiet --workers 1
