@@ -88,8 +88,21 @@ start_server() {
 start_server_traced() {
     local trace="$1" options="$2"
     shift 2
+    SERVER_TRACE="$trace"
     SERVE_PREFIX="strace -f -qq $options -o $trace" start_server "$@"
     add_exit_trap stop_traced_server
+}
+
+# For a server started with start_server_traced tracing openat, openat2 and newfstatat (the kept files' fast path,
+# README Engine). traced_opens PATH: the opens of the file at PATH (below the root) so far: openat2 relative to the
+# root, or openat of the absolute path without openat2 (a PATH "x.html" counts "a/x.html" too).
+traced_opens() { grep -cE "open(at|at2)\([^,]*, \"([^\"]*/)?$1\"" "$SERVER_TRACE" || true; }
+# traced_fast PATH: the fast path's fstatats of PATH (relative to the root descriptor: no other call passes a number).
+traced_fast() { grep -cE "newfstatat\([0-9]+, \"$1\"" "$SERVER_TRACE" || true; }
+# traced_last_access PATH: what the last call on PATH was: "open" or "fast".
+traced_last_access() {
+    grep -E "open(at|at2)\([^,]*, \"([^\"]*/)?$1\"|newfstatat\([0-9]+, \"$1\"" "$SERVER_TRACE" | tail -n 1 |
+        sed -E 's/.*(newfstatat).*/fast/; s/.*open(at|at2)\(.*/open/'
 }
 
 # `strace -o FILE PROG` blocks SIGTERM (its -I 3): at exit, first stop the server under it (then strace ends).

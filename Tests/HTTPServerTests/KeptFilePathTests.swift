@@ -141,16 +141,32 @@ import Glibc
         name: String = "a/page.html",
         useOpenat2: Bool = true
     ) throws -> (TemporaryTree, StaticFileHandler, SmallFileCache) {
+        try keptSite([(name, text)], useOpenat2: useOpenat2)
+    }
+
+    /// A site with a folder `a` and `files` (names and texts; settled times), served with `indexNames` and `listing`
+    /// by a handler that defers slow work as the server's does, and a cache that keeps every file's bytes.
+    func keptSite(
+        _ files: [(name: String, text: String)],
+        indexNames: [String] = ["index.html"],
+        listing: Bool = true,
+        useOpenat2: Bool = true
+    ) throws -> (TemporaryTree, StaticFileHandler, SmallFileCache) {
         let tree = TemporaryTree()
         tree.folder("a")
-        let file = tree.file(name, text, mtime: fixtureMTime)
+        var cache = SmallFileCache()
+        for (name, text) in files {
+            if let slash = name.firstIndex(of: "/"), name[..<slash] != "a" { tree.folder(String(name[..<slash])) }
+            let file = tree.file(name, text, mtime: fixtureMTime)
+            cache.insert(Array(text.utf8), for: try FileSystem.status(of: FilePath(file)))
+        }
         var configuration = ServerConfiguration()
         configuration.root = tree.path
+        configuration.options.indexNames = indexNames.map { Array($0.utf8) }
+        configuration.options.listing = listing
         var handler = try StaticFileHandler(configuration: configuration)
         handler.defersSlowWork = true  // As the server's handler.
         handler.rootDirectory = try RootDirectory(FilePath(tree.path), useOpenat2: useOpenat2)
-        var cache = SmallFileCache()
-        cache.insert(Array(text.utf8), for: try FileSystem.status(of: FilePath(file)))
         return (tree, handler, cache)
     }
 

@@ -22,22 +22,12 @@ touch -d "$old_mtime" "$site"/a/*.html "$site/b/page.html" "$site/.hidden.html"
 settled "$site/.hidden.html"
 start_server_traced "$trace" "-e trace=openat,openat2,newfstatat,statx" \
     --root "$site" --quiet --workers 1
-# opens PATH: opens of the file at PATH (below the root) so far: openat2 relative to the root, or openat of the
-# absolute path without openat2.
-opens() { grep -cE "open(at|at2)\([^,]*, \"([^\"]*/)?$1\"" "$trace" || true; }
-# fast PATH: the fast path's fstatat of PATH (relative to the root descriptor: no other call passes a number there).
-fast() { grep -cE "newfstatat\([0-9]+, \"$1\"" "$trace" || true; }
-# last_access PATH: what the last call on PATH was: "open" or "fast".
-last_access() {
-    grep -E "open(at|at2)\([^,]*, \"([^\"]*/)?$1\"|newfstatat\([0-9]+, \"$1\"" "$trace" | tail -n 1 |
-        sed -E 's/.*(newfstatat).*/fast/; s/.*open(at|at2)\(.*/open/'
-}
 # warm PATH: three GETs in one curl: read and kept, resolved and confirmed, then the fast path.
 warm() {
     local body
     body="$(curl -sf "${BASE}$1" "${BASE}$1" "${BASE}$1")"
     assert_equal 3 "$(grep -c . <<<"$body")" "three bodies of $1 ($mode)"
-    assert_equal fast "$(last_access "$1")" "the third GET of $1 took the fast path ($mode)"
+    assert_equal fast "$(traced_last_access "$1")" "the third GET of $1 took the fast path ($mode)"
 }
 header() { curl -sf -o /dev/null -D - "${BASE}$1" | tr -d '\r' | sed -n "s/^$2: //p"; }
 
@@ -45,38 +35,38 @@ header() { curl -sf -o /dev/null -D - "${BASE}$1" | tr -d '\r' | sed -n "s/^$2: 
 # open if a second passes in between).
 expected="$(for _ in $(seq 10); do cat "$site/a/rewrite.html"; done)"
 assert_equal "$expected" "$(curl -sf $(for _ in $(seq 10); do echo "${BASE}a/rewrite.html"; done))" "ten GETs ($mode)"
-opened="$(opens a/rewrite.html)"
+opened="$(traced_opens a/rewrite.html)"
 assert_between "$opened" 2 3 "opens for ten GETs of a kept file ($mode)"
-assert_equal $((10 - opened)) "$(fast a/rewrite.html)" "fast-path fstatat calls for ten GETs ($mode)"
+assert_equal $((10 - opened)) "$(traced_fast a/rewrite.html)" "fast-path fstatat calls for ten GETs ($mode)"
 
 # In place, same size, the mtime put back: device, inode, size and mtime as before; only the ctime moved.
 warm a/rewrite.html
-before="$(opens a/rewrite.html)"
+before="$(traced_opens a/rewrite.html)"
 printf 'PAGE REWRITE OF THIS TEST\n' | dd of="$site/a/rewrite.html" conv=notrunc status=none
 touch -d "$old_mtime" "$site/a/rewrite.html"
 assert_equal "PAGE REWRITE OF THIS TEST" "$(curl -sf "${BASE}a/rewrite.html")" "after a same-size rewrite ($mode)"
-assert_equal $((before + 1)) "$(opens a/rewrite.html)" "the rewritten file is opened again ($mode)"
+assert_equal $((before + 1)) "$(traced_opens a/rewrite.html)" "the rewritten file is opened again ($mode)"
 
 warm a/touch.html
 tag="$(header a/touch.html ETag)"
-before="$(opens a/touch.html)"
+before="$(traced_opens a/touch.html)"
 touch "$site/a/touch.html"
 [ "$(header a/touch.html ETag)" != "$tag" ] || fail "the ETag of a touched file did not change ($mode)"
-assert_equal $((before + 1)) "$(opens a/touch.html)" "the touched file is opened again ($mode)"
+assert_equal $((before + 1)) "$(traced_opens a/touch.html)" "the touched file is opened again ($mode)"
 
 warm a/chmod.html
-before="$(opens a/chmod.html)"
+before="$(traced_opens a/chmod.html)"
 chmod 600 "$site/a/chmod.html"
 assert_contains "$(curl -sf "${BASE}a/chmod.html")" "page chmod" "after a chmod ($mode)"
-assert_equal $((before + 1)) "$(opens a/chmod.html)" "a chmod (its ctime) makes the next GET open the file ($mode)"
+assert_equal $((before + 1)) "$(traced_opens a/chmod.html)" "a chmod (its ctime) makes the next GET open the file ($mode)"
 
 warm a/rename.html
-before="$(opens a/rename.html)"
+before="$(traced_opens a/rename.html)"
 printf 'the replacement\n' >"$site/a/replacement.tmp"
 touch -d "$old_mtime" "$site/a/replacement.tmp"
 mv "$site/a/replacement.tmp" "$site/a/rename.html"
 assert_equal "the replacement" "$(curl -sf "${BASE}a/rename.html")" "after a rename over the file ($mode)"
-assert_equal $((before + 1)) "$(opens a/rename.html)" "the renamed-over path is opened again ($mode)"
+assert_equal $((before + 1)) "$(traced_opens a/rename.html)" "the renamed-over path is opened again ($mode)"
 
 # The folder leaves the root and a symbolic link to its new place takes its name: the same inode, the same ctime.
 # fstatat cannot refuse the link; the trust ends a second after the last confirmation, then the full path says 404.
@@ -93,7 +83,7 @@ done
 for _ in 1 2 3; do
     assert_equal 404 "$(curl -s -o /dev/null -w '%{http_code}' "${BASE}.hidden.html")" "a dotfile ($mode)"
 done
-assert_equal 0 "$(fast .hidden.html)" "no fast path for a dotfile ($mode)"
+assert_equal 0 "$(traced_fast .hidden.html)" "no fast path for a dotfile ($mode)"
 kill -0 "$SERVER_PID" || fail "server died"
 echo "ok ($mode)"
 

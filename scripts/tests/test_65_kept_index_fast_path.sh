@@ -30,15 +30,6 @@ settled "$site/index.html.gz"
 start_server_traced "$trace" "-e trace=openat,openat2,newfstatat,statx" \
     --root "$site" --quiet --workers 1 --index index.html --index index.htm \
     --auth 'ann:secret' --cors --max-age 60
-# opens PATH: opens of the file at PATH (below the root) so far: openat2 relative to the root, or openat of the
-# absolute path without openat2.
-opens() { grep -cE "open(at|at2)\([^,]*, \"([^\"]*/)?$1\"" "$trace" || true; }
-# fast PATH: the fast path's fstatat of PATH (relative to the root descriptor: no other call passes a number there).
-fast() { grep -cE "newfstatat\([0-9]+, \"$1\"" "$trace" || true; }
-last_access() {
-    grep -E "open(at|at2)\([^,]*, \"([^\"]*/)?$1\"|newfstatat\([0-9]+, \"$1\"" "$trace" | tail -n 1 |
-        sed -E 's/.*(newfstatat).*/fast/; s/.*open(at|at2)\(.*/open/'
-}
 get() { curl -sf -u ann:secret "$@"; }
 # head_of ARGS...: the response head (Date masked) of a curl with ARGS.
 head_of() {
@@ -48,41 +39,41 @@ head_of() {
 
 # Ten GETs of / in one curl: the first reads the index, the second confirms the folder, the rest open nothing (one
 # more open if a second passes in between).
-before="$(opens index.html)"
+before="$(traced_opens index.html)"
 expected="$(for _ in $(seq 10); do cat "$site/index.html"; done)"
 assert_equal "$expected" "$(get $(for _ in $(seq 10); do echo "$BASE"; done))" "ten GETs of / ($mode)"
-opened=$(($(opens index.html) - before))
+opened=$(($(traced_opens index.html) - before))
 assert_between "$opened" 2 3 "opens of index.html for ten GETs of / ($mode)"
-assert_equal $((10 - opened)) "$(fast index.html)" "fast-path fstatat calls for ten GETs of / ($mode)"
+assert_equal $((10 - opened)) "$(traced_fast index.html)" "fast-path fstatat calls for ten GETs of / ($mode)"
 
 # HEAD, a Range and a conditional GET right after a GET: from the kept index, each with the full path's head.
 sleep 1.1
 full="$(head_of "$BASE")"  # The second is over: this one resolves the folder (and confirms it again).
-assert_equal open "$(last_access index.html)" "a GET a second later takes the full resolution ($mode)"
+assert_equal open "$(traced_last_access index.html)" "a GET a second later takes the full resolution ($mode)"
 assert_equal "$full" "$(head_of "$BASE")" "the fast path's head is the full path's ($mode)"
-assert_equal fast "$(last_access index.html)" "the GET right after it takes the fast path ($mode)"
+assert_equal fast "$(traced_last_access index.html)" "the GET right after it takes the fast path ($mode)"
 assert_contains "$full" $'Access-Control-Allow-Origin: *\r' "--cors ($mode)"
 assert_contains "$full" $'Cache-Control: public, max-age=60\r' "--max-age ($mode)"
 assert_contains "$full" $'Vary: Accept-Encoding\r' "Vary on a compressible index ($mode)"
 tag="$(sed -n 's/^ETag: \(.*\)\r$/\1/p' <<<"$full")"
-before_fast="$(fast index.html)"
+before_fast="$(traced_fast index.html)"
 head_reply="$(head_of -I "$BASE")"
 assert_equal "$full" "${head_reply}" "HEAD / has GET's head ($mode)"
 assert_equal "$(head -c 10 "$site/index.html")" "$(get -r 0-9 "$BASE")" "a Range of / ($mode)"
 assert_equal 304 "$(curl -s -u ann:secret -o /dev/null -w '%{http_code}' -H "If-None-Match: $tag" "$BASE")" \
     "If-None-Match with the ETag ($mode)"
-assert_between $(($(fast index.html) - before_fast)) 2 3 "HEAD, Range and 304 from the fast path ($mode)"
+assert_between $(($(traced_fast index.html) - before_fast)) 2 3 "HEAD, Range and 304 from the fast path ($mode)"
 cmp -s "$site/index.html" <(get --compressed "$BASE") || fail "GET / --compressed ($mode)"
 assert_contains "$(head_of --compressed "$BASE")" $'Content-Encoding: gzip\r' "the precompressed index.html.gz ($mode)"
 # No credentials: 401, before any lookup (no fstatat, no open).
-before_fast="$(fast index.html)"
-before="$(opens index.html)"
+before_fast="$(traced_fast index.html)"
+before="$(traced_opens index.html)"
 assert_equal 401 "$(curl -s -o /dev/null -w '%{http_code}' "$BASE")" "--auth before the fast path ($mode)"
-assert_equal "$before_fast $before" "$(fast index.html) $(opens index.html)" "no lookup for a 401 ($mode)"
+assert_equal "$before_fast $before" "$(traced_fast index.html) $(traced_opens index.html)" "no lookup for a 401 ($mode)"
 
 # --index index.html --index index.htm: a/ serves index.htm until index.html appears and a full resolution finds it.
 for _ in 1 2 3; do assert_equal "a/index.htm" "$(get "${BASE}a/")" "a/ ($mode)"; done
-assert_equal fast "$(last_access a/index.htm)" "the third GET of a/ took the fast path ($mode)"
+assert_equal fast "$(traced_last_access a/index.htm)" "the third GET of a/ took the fast path ($mode)"
 printf 'a/index.html\n' >"$site/a/index.html"
 echo "a/ right after index.html was created ($mode): $(get "${BASE}a/") (index.htm within the second)"
 sleep 1.1
@@ -99,7 +90,7 @@ assert_equal "c/index.html" "$(get "${BASE}c/")" "c/ right after its index was c
 
 # The folder leaves the root and a symbolic link to its new place takes its name: 404 once the second has passed.
 for _ in 1 2 3; do get "${BASE}b/" >/dev/null; done
-assert_equal fast "$(last_access b/index.html)" "the third GET of b/ took the fast path ($mode)"
+assert_equal fast "$(traced_last_access b/index.html)" "the third GET of b/ took the fast path ($mode)"
 mv "$site/b" "$outside/b"
 ln -s "$outside/b" "$site/b"
 code="$(curl -s -u ann:secret -o /dev/null -w '%{http_code}' "${BASE}b/")"
@@ -110,9 +101,10 @@ for _ in 1 2; do
 done
 
 for _ in 1 2 3; do
-    assert_equal 404 "$(curl -s -u ann:secret -o /dev/null -w '%{http_code}' "${BASE}.hidden/")" "a hidden folder ($mode)"
+    assert_equal 404 "$(curl -s -u ann:secret -o /dev/null -w '%{http_code}' "${BASE}.hidden/")" \
+        "a hidden folder ($mode)"
 done
-assert_equal 0 "$(fast .hidden/index.html)" "no fast path for a hidden folder ($mode)"
+assert_equal 0 "$(traced_fast .hidden/index.html)" "no fast path for a hidden folder ($mode)"
 kill -0 "$SERVER_PID" || fail "server died"
 echo "ok ($mode)"
 

@@ -12,21 +12,9 @@ import Glibc
 /// A folder's kept index file (StaticFileHandler+Kept.swift): a folder target (`/`, `/a/`) whose full resolution found
 /// a kept index less than a second ago is answered after one `fstatat` of the index's path, with the plan the full
 /// path makes; what the folder's answer cannot see meanwhile (an index name of higher priority created) is seen at
-/// the first full resolution, at most a second later. The clock is a parameter, so nothing waits.
-@Suite struct KeptIndexTests {
-    func status(inode: UInt64 = 7, size: Int = 3, ctimeNanoseconds: Int64 = 0) -> FileStatus {
-        FileStatus(
-            kind: .regular,
-            size: Int64(size),
-            modificationSeconds: 1_700_000_000,
-            modificationNanoseconds: 0,
-            device: 1,
-            inode: inode,
-            changeSeconds: 1_700_000_000,
-            changeNanoseconds: ctimeNanoseconds
-        )
-    }
-
+/// the first full resolution, at most a second later. The clock is a parameter, so nothing waits. Part of the suite
+/// of kept paths, whose helpers it shares.
+extension KeptFilePathTests {
     static let docs = Array("docs".utf8)
     static let html = Array("index.html".utf8)
     static let htm = Array("index.htm".utf8)
@@ -125,40 +113,10 @@ import Glibc
 
     // MARK: The handler
 
-    /// A site whose `files` (settled times) are all kept by the returned cache, served with `indexNames`.
-    func site(
-        _ files: [(String, String)],
-        indexNames: [String] = ["index.html"],
-        listing: Bool = true,
-        useOpenat2: Bool = true
-    ) throws -> (TemporaryTree, StaticFileHandler, SmallFileCache) {
-        let tree = TemporaryTree()
-        tree.folder("a")
-        var cache = SmallFileCache()
-        for (name, text) in files {
-            if let slash = name.firstIndex(of: "/"), name[..<slash] != "a" { tree.folder(String(name[..<slash])) }
-            let file = tree.file(name, text, mtime: fixtureMTime)
-            cache.insert(Array(text.utf8), for: try FileSystem.status(of: FilePath(file)))
-        }
-        var configuration = ServerConfiguration()
-        configuration.root = tree.path
-        configuration.options.indexNames = indexNames.map { Array($0.utf8) }
-        configuration.options.listing = listing
-        var handler = try StaticFileHandler(configuration: configuration)
-        handler.defersSlowWork = true  // As the server's handler.
-        handler.rootDirectory = try RootDirectory(FilePath(tree.path), useOpenat2: useOpenat2)
-        return (tree, handler, cache)
-    }
-
-    func isKept(_ plan: ResponsePlan) -> Bool {
-        if case .bytes = plan.body { return true }
-        return false
-    }
-
     @Test(arguments: ["/", "/a/"])
     func folder_isAnsweredFromItsKeptIndex_withTheFullPathsAnswer(folder: String) throws {
         let index = folder == "/" ? "index.html" : "a/index.html"
-        let (tree, handler, cache) = try site([(index, "<p>kept index</p>\n")])
+        let (tree, handler, cache) = try keptSite([(index, "<p>kept index</p>\n")])
         var kept = cache
         let full = handler.respond(to: request(folder), now: testNow, kept: &kept, clock: 0)
         #expect(!isKept(full), "the first request resolves the folder and confirms its index")
@@ -187,7 +145,7 @@ import Glibc
     /// The documented bound: the folder names the index its last full resolution chose, for at most a second.
     @Test func higherPriorityIndex_createdMeanwhile_isAnsweredWithinTheSecond() throws {
         for useOpenat2 in [true, false] {
-            let (tree, handler, cache) = try site(
+            let (tree, handler, cache) = try keptSite(
                 [("a/index.htm", "old htm\n")],
                 indexNames: ["index.html", "index.htm"],
                 useOpenat2: useOpenat2
@@ -208,7 +166,7 @@ import Glibc
     }
 
     @Test func servedIndex_changedOrRemoved_isSeenAtOnce() throws {
-        let (tree, handler, cache) = try site(
+        let (tree, handler, cache) = try keptSite(
             [("a/index.htm", "old htm\n")],
             indexNames: ["index.html", "index.htm"],
             listing: false
@@ -228,7 +186,7 @@ import Glibc
     }
 
     @Test func folderWithoutSlash_redirects_andAListedFolderIsNeverKept() throws {
-        let (tree, handler, cache) = try site([("a/index.html", "index\n")])
+        let (tree, handler, cache) = try keptSite([("a/index.html", "index\n")])
         var kept = cache
         defer { _ = tree }
         for clock in Int64(0)..<3 {
@@ -246,9 +204,9 @@ import Glibc
         }
     }
 
-    @Test func folderMovedOutAndLinked_isServedForAtMostTheSecond_thenNotFound() throws {
+    @Test func folderOfAKeptIndex_movedOutAndLinked_isServedForAtMostTheSecond() throws {
         for useOpenat2 in [true, false] {
-            let (tree, handler, cache) = try site([("a/index.html", "index\n")], useOpenat2: useOpenat2)
+            let (tree, handler, cache) = try keptSite([("a/index.html", "index\n")], useOpenat2: useOpenat2)
             var kept = cache
             let outside = TemporaryTree()
             _ = try bodyBytes(handler.respond(to: request("/a/"), now: testNow, kept: &kept, clock: 0))
@@ -266,7 +224,7 @@ import Glibc
 
     @Test func folderThroughALink_orHidden_isNeverFast() throws {
         for useOpenat2 in [true, false] {
-            let (tree, handler, cache) = try site(
+            let (tree, handler, cache) = try keptSite(
                 [("a/index.html", "index\n"), (".git/index.html", "hidden\n")],
                 useOpenat2: useOpenat2
             )
@@ -286,7 +244,7 @@ import Glibc
 
     @Test func precompressedIndex_isTheFullPathsVariant() throws {
         let text = String(repeating: "<p>a page long enough to compress</p>\n", count: 20)
-        let (tree, handler, cache) = try site([("index.html", text)])
+        let (tree, handler, cache) = try keptSite([("index.html", text)])
         tree.file("index.html.gz", "not really gzip, but newer", mtime: (fixtureMTime.0 + 1, 0))
         var kept = cache
         let gzip = request("/", .get, ["Accept-Encoding": "gzip"])
