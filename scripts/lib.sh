@@ -217,6 +217,18 @@ raw_exchange() {
     rm -f "$file"
 }
 
+# openat2_mode: "openat2", or "no openat2" in a run with HTTP10_NO_OPENAT2 set (the stat + realpath check instead).
+openat2_mode() { if [ -n "${HTTP10_NO_OPENAT2:-}" ]; then echo "no openat2"; else echo openat2; fi; }
+
+# also_without_openat2 SCRIPT: at the end of a test's first run, runs SCRIPT again with HTTP10_NO_OPENAT2=1 and prints
+# its output (failing if it fails); in that second run, does nothing.
+also_without_openat2() {
+    [ -z "${HTTP10_NO_OPENAT2:-}" ] || return 0
+    local output
+    output="$(HTTP10_NO_OPENAT2=1 bash "$1" 2>&1)" || fail "without openat2: $output"
+    echo "$output"
+}
+
 # settled FILE: waits until FILE's ctime lies before the clock's previous whole second (at most 3 s): from then on
 # the server's loops keep its bytes (SmallFileCache.isSettled, README Engine).
 settled() {

@@ -10,8 +10,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 command -v strace >/dev/null || fail "strace is not installed (scripts/install-deps)"
-mode="openat2"
-[ -n "${HTTP10_NO_OPENAT2:-}" ] && mode="no openat2"
+mode="$(openat2_mode)"
 site="$(mktemp -d)"
 outside="$(mktemp -d)"
 trace="$(mktemp)"
@@ -107,8 +106,4 @@ done
 assert_equal 0 "$(traced_fast .hidden/index.html)" "no fast path for a hidden folder ($mode)"
 kill -0 "$SERVER_PID" || fail "server died"
 echo "ok ($mode)"
-
-if [ -z "${HTTP10_NO_OPENAT2:-}" ]; then
-    output="$(HTTP10_NO_OPENAT2=1 bash "$0" 2>&1)" || fail "without openat2: $output"
-    echo "$output"
-fi
+also_without_openat2 "$0"
