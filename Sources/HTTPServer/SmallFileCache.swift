@@ -34,7 +34,7 @@ import System
 /// One path per entry (the last confirmed) and none longer than ``maxPathLength``: the paths add at most
 /// ``maxEntries`` times that to the memory kept (twice, with the folders below).
 ///
-/// Found as a folder's index, too (``bytes(for:_:clock:status:)``): when a full resolution of a folder target
+/// Found as a folder's index, too (``bytes(forFolder:clock:status:)``): when a full resolution of a folder target
 /// (`/`, `/docs/`) finds its index file (the first of the `--index` names, opened as any file is) and that version
 /// is kept, ``confirm(index:of:for:clock:)`` records the folder and the index's name on the entry. For one second,
 /// a request for the folder costs one `fstatat` of the index's path, under the same rules as a path. The same
@@ -59,48 +59,21 @@ struct SmallFileCache {
         }
     }
 
-    /// How a full resolution reached a kept version: by the file's own path, or as a folder's index file.
-    enum Way: Hashable {
-        case path
-        case folder
-    }
-
-    /// A path or folder a full resolution found naming an entry (its key in ``claims``).
-    private struct Key: Hashable {
-        var way: Way
-        /// The target's relative path: the file's, or the folder's (empty for the root).
-        var bytes: [UInt8]
-    }
-
-    /// What a full resolution confirmed for an entry, and when.
-    private struct Claim {
-        var key: [UInt8]
-        /// The index file's name in the folder `key`; empty for a path.
-        var index: [UInt8]
-        /// The caller's monotonic clock in milliseconds.
-        var confirmedAt: Int64
-
-        /// The length of the path `fstatat` looks at: the key, or the folder, a `/` and the index's name.
-        var pathLength: Int { index.isEmpty || key.isEmpty ? key.count + index.count : key.count + 1 + index.count }
-    }
-
     private struct Entry {
         var identity: FileIdentity
         var version: Version
         var bytes: [UInt8]
         /// Read since the clock hand last passed it.
         var referenced: Bool
-        /// The path a full resolution last found this version at.
-        var byPath: Claim? = nil
-        /// The folder whose index a full resolution last found this version to be.
-        var byFolder: Claim? = nil
-
-        subscript(way: Way) -> Claim? {
-            get { way == .path ? byPath : byFolder }
-            set {
-                if way == .path { byPath = newValue } else { byFolder = newValue }
-            }
-        }
+        /// The path a full resolution last found this version at (the key of ``paths``), and when: the caller's
+        /// monotonic clock in milliseconds.
+        var path: [UInt8]? = nil
+        var confirmedAt: Int64 = 0
+        /// The folder whose index a full resolution last found this version to be (the key of ``folders``), the
+        /// index's name in it, and when.
+        var folder: [UInt8]? = nil
+        var index: [UInt8] = []
+        var folderConfirmedAt: Int64 = 0
     }
 
     /// How long a path's confirmation lets requests for it skip the full resolution (milliseconds).
@@ -116,8 +89,10 @@ struct SmallFileCache {
     private(set) var totalBytes = 0
     private var entries: [Entry] = []
     private var slots: [FileIdentity: Int] = [:]
-    /// The entry each confirmed path or folder names (an entry's ``Entry/byPath`` or ``Entry/byFolder``).
-    private var claims: [Key: Int] = [:]
+    /// The entry each confirmed path names (an entry's ``Entry/path``).
+    private var paths: [[UInt8]: Int] = [:]
+    /// The entry each confirmed folder names as its index (an entry's ``Entry/folder``).
+    private var folders: [[UInt8]: Int] = [:]
     private var hand = 0
 
     init(maxBytes: Int = 1 << 20, maxEntries: Int = 1024) {
@@ -147,35 +122,56 @@ struct SmallFileCache {
     /// another entry's claim to this path, are dropped. `true` when the version is kept.
     @discardableResult
     mutating func confirm(_ path: [UInt8], for status: FileStatus, clock: Int64) -> Bool {
-        confirm(Claim(key: path, index: [], confirmedAt: clock), .path, for: status)
+        guard let slot = keptSlot(for: status) else { return false }
+        guard path.count <= Self.maxPathLength else { return true }
+        if entries[slot].path != path {
+            Self.claim(path, for: slot, in: &paths, on: &entries, at: \.path)
+        }
+        entries[slot].confirmedAt = clock
+        return true
     }
 
     /// Records that a full resolution of the folder `folder` (a target's relative path, empty for the root) has just
     /// found its index file `index` (a name in it) and opened the file `status` describes: when this version is
-    /// kept, the folder now names its entry, trusted for ``trustMilliseconds`` (as ``confirm(_:for:clock:)`` does
-    /// for a path; the entry's path, if any, stays). `true` when the version is kept.
+    /// kept, the folder now names its entry, trusted for ``trustMilliseconds``, as ``confirm(_:for:clock:)`` does
+    /// for a path (the entry's path stays; its previous folder goes). `true` when the version is kept.
     @discardableResult
     mutating func confirm(index: [UInt8], of folder: [UInt8], for status: FileStatus, clock: Int64) -> Bool {
-        confirm(Claim(key: folder, index: index, confirmedAt: clock), .folder, for: status)
+        guard let slot = keptSlot(for: status) else { return false }
+        guard folder.count + 1 + index.count <= Self.maxPathLength else { return true }
+        if entries[slot].folder != folder || entries[slot].index != index {
+            Self.claim(folder, for: slot, in: &folders, on: &entries, at: \.folder)
+            entries[slot].index = index
+        }
+        entries[slot].folderConfirmedAt = clock
+        return true
     }
 
-    private mutating func confirm(_ claim: Claim, _ way: Way, for status: FileStatus) -> Bool {
-        guard status.kind == .regular, let slot = slots[FileIdentity(status)] else { return false }
+    /// The slot of the kept entry of the regular file `status` describes, if this version is kept; an older one is
+    /// dropped (never sent again, as in ``bytes(for:)``).
+    private mutating func keptSlot(for status: FileStatus) -> Int? {
+        guard status.kind == .regular, let slot = slots[FileIdentity(status)] else { return nil }
         guard entries[slot].version == Version(status) else {
-            remove(at: slot)  // An older version of this file: never sent again (as in bytes(for:)).
-            return false
+            remove(at: slot)
+            return nil
         }
-        guard claim.pathLength <= Self.maxPathLength else { return true }
-        if let old = entries[slot][way], old.key == claim.key, old.index == claim.index {
-            entries[slot][way]?.confirmedAt = claim.confirmedAt
-            return true
-        }
-        if let old = entries[slot][way] { claims[Key(way: way, bytes: old.key)] = nil }
-        let key = Key(way: way, bytes: claim.key)
-        if let other = claims[key] { entries[other][way] = nil }
-        claims[key] = slot
-        entries[slot][way] = claim
-        return true
+        return slot
+    }
+
+    /// Makes `key` name the entry at `slot` in `map` (``paths`` or ``folders``, with the entry's field `field`):
+    /// the entry's previous key, and another entry's claim to `key`, are dropped. Only when a claim changes (a
+    /// key path costs a few hundred instructions; a request never comes here).
+    private static func claim(
+        _ key: [UInt8],
+        for slot: Int,
+        in map: inout [[UInt8]: Int],
+        on entries: inout [Entry],
+        at field: WritableKeyPath<Entry, [UInt8]?>
+    ) {
+        if let old = entries[slot][keyPath: field] { map[old] = nil }
+        if let other = map[key] { entries[other][keyPath: field] = nil }
+        map[key] = slot
+        entries[slot][keyPath: field] = key
     }
 
     /// The kept bytes of the file at `path`, and its status, without opening it: when `path` was confirmed less
@@ -187,38 +183,53 @@ struct SmallFileCache {
         clock: Int64,
         status: () -> FileStatus?
     ) -> (status: FileStatus, bytes: [UInt8])? {
-        guard let found = bytes(for: .path, path, clock: clock, status: { _ in status() }) else {
+        guard let slot = paths[path], Self.isTrusted(since: entries[slot].confirmedAt, clock: clock) else {
             return nil
         }
-        return (found.status, found.bytes)
+        guard let found = keptVersion(at: slot, status()) else {
+            paths[path] = nil
+            entries[slot].path = nil
+            return nil
+        }
+        return (found, entries[slot].bytes)
     }
 
-    /// The kept bytes of the file `key` names, its status and its index name (empty for a path), without opening
-    /// it: for ``Way/path`` as ``bytes(forPath:clock:status:)``, the file at the path `key`; for ``Way/folder``, the
-    /// index file of the folder `key` (a target's relative path, empty for the root) that a full resolution
-    /// confirmed less than ``trustMilliseconds`` before `clock`. `status` (called only then, with the index's name:
-    /// the `fstatat` of the path, or of the index's name in the folder, without following a last symbolic link) must
-    /// describe the kept version; on any other answer the path or folder is forgotten.
+    /// The kept bytes of the index file of `folder` (a target's relative path, empty for the root), its status and
+    /// its name, without opening it: when a full resolution confirmed the folder's index less than
+    /// ``trustMilliseconds`` before `clock`, `status` (called only then, with the index's name: the `fstatat` of its
+    /// path in the folder without following a last symbolic link) must describe the kept version, as in
+    /// ``bytes(forPath:clock:status:)``; on any other answer the folder is forgotten.
     mutating func bytes(
-        for way: Way,
-        _ key: [UInt8],
+        forFolder folder: [UInt8],
         clock: Int64,
         status: (_ index: [UInt8]) -> FileStatus?
     ) -> (status: FileStatus, bytes: [UInt8], index: [UInt8])? {
-        let key = Key(way: way, bytes: key)
-        guard let slot = claims[key], let claim = entries[slot][way] else { return nil }
-        // The monotonic clock never goes back; `clock < confirmedAt` would be a caller's mistake: not trusted.
-        let age = clock - claim.confirmedAt
-        guard age >= 0, age < Self.trustMilliseconds else { return nil }
-        guard let found = status(claim.index), found.kind == .regular, FileIdentity(found) == entries[slot].identity,
-            Version(found) == entries[slot].version
-        else {
-            claims[key] = nil
-            entries[slot][way] = nil
+        guard let slot = folders[folder], Self.isTrusted(since: entries[slot].folderConfirmedAt, clock: clock) else {
             return nil
         }
+        guard let found = keptVersion(at: slot, status(entries[slot].index)) else {
+            folders[folder] = nil
+            entries[slot].folder = nil
+            return nil
+        }
+        return (found, entries[slot].bytes, entries[slot].index)
+    }
+
+    /// Whether a confirmation at `confirmedAt` is trusted at `clock`: less than ``trustMilliseconds`` before it. The
+    /// monotonic clock never goes back; `clock < confirmedAt` would be a caller's mistake: not trusted.
+    private static func isTrusted(since confirmedAt: Int64, clock: Int64) -> Bool {
+        let age = clock - confirmedAt
+        return age >= 0 && age < trustMilliseconds
+    }
+
+    /// `found` when it is a regular file with the entry's identity and version (the entry is then marked read);
+    /// `nil` otherwise.
+    private mutating func keptVersion(at slot: Int, _ found: FileStatus?) -> FileStatus? {
+        guard let found, found.kind == .regular, FileIdentity(found) == entries[slot].identity,
+            Version(found) == entries[slot].version
+        else { return nil }
         entries[slot].referenced = true
-        return (found, entries[slot].bytes, claim.index)
+        return found
     }
 
     /// Keeps `bytes` as the whole content of the file `status` describes, evicting others as the bounds
@@ -262,18 +273,14 @@ struct SmallFileCache {
     private mutating func remove(at slot: Int) {
         totalBytes -= entries[slot].bytes.count
         slots[entries[slot].identity] = nil
-        forEachClaim(of: entries[slot]) { claims[$0] = nil }
+        if let path = entries[slot].path { paths[path] = nil }
+        if let folder = entries[slot].folder { folders[folder] = nil }
         let last = entries.removeLast()
         if slot < entries.count {
             entries[slot] = last
             slots[last.identity] = slot
-            forEachClaim(of: last) { claims[$0] = slot }
+            if let path = last.path { paths[path] = slot }
+            if let folder = last.folder { folders[folder] = slot }
         }
-    }
-
-    /// Calls `body` with the key of each claim `entry` holds.
-    private func forEachClaim(of entry: Entry, _ body: (Key) -> Void) {
-        if let claim = entry.byPath { body(Key(way: .path, bytes: claim.key)) }
-        if let claim = entry.byFolder { body(Key(way: .folder, bytes: claim.key)) }
     }
 }

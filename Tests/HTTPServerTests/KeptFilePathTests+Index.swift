@@ -33,13 +33,13 @@ extension KeptFilePathTests {
                 asked.append(index)
                 return kept
             }
-            let found = cache.bytes(for: .folder, folder, clock: 10_999, status: stat)
+            let found = cache.bytes(forFolder: folder, clock: 10_999, status: stat)
             #expect(found?.bytes == [1, 2, 3] && found?.index == Self.htm && found?.status == kept)
-            #expect(cache.bytes(for: .folder, folder, clock: 11_000, status: stat) == nil)
-            #expect(cache.bytes(for: .folder, folder, clock: 9_999, status: stat) == nil)
+            #expect(cache.bytes(forFolder: folder, clock: 11_000, status: stat) == nil)
+            #expect(cache.bytes(forFolder: folder, clock: 9_999, status: stat) == nil)
             #expect(asked == [Self.htm], "stated once, by the index's name, only within the second")
             // A folder is not a path: the same bytes as a path were never confirmed.
-            #expect(cache.bytes(for: .path, folder, clock: 10_001, status: stat) == nil)
+            #expect(cache.bytes(forPath: folder, clock: 10_001, status: { kept }) == nil)
         }
     }
 
@@ -53,17 +53,17 @@ extension KeptFilePathTests {
         cache.confirm(Self.html, for: first, clock: 0)
         cache.confirm(index: Self.html, of: [], for: first, clock: 0)
         #expect(cache.bytes(forPath: Self.html, clock: 1, status: { first })?.bytes == [1, 1, 1])
-        #expect(cache.bytes(for: .folder, [], clock: 1, status: { _ in first })?.bytes == [1, 1, 1])
+        #expect(cache.bytes(forFolder: [], clock: 1, status: { _ in first })?.bytes == [1, 1, 1])
         // Another folder for the same entry (a hard link as index elsewhere) replaces the first folder only.
         cache.confirm(index: Self.html, of: Self.docs, for: first, clock: 2)
-        #expect(cache.bytes(for: .folder, [], clock: 3, status: { _ in first }) == nil)
-        #expect(cache.bytes(for: .folder, Self.docs, clock: 3, status: { _ in first }) != nil)
+        #expect(cache.bytes(forFolder: [], clock: 3, status: { _ in first }) == nil)
+        #expect(cache.bytes(forFolder: Self.docs, clock: 3, status: { _ in first }) != nil)
         #expect(cache.bytes(forPath: Self.html, clock: 3, status: { first }) != nil)
         // The folder's index is now another file (index.htm created, index.html gone): the older claim goes.
         cache.confirm(index: Self.htm, of: Self.docs, for: second, clock: 4)
-        #expect(cache.bytes(for: .folder, Self.docs, clock: 5, status: { _ in second })?.index == Self.htm)
+        #expect(cache.bytes(forFolder: Self.docs, clock: 5, status: { _ in second })?.index == Self.htm)
         cache.confirm(index: Self.html, of: Self.docs, for: first, clock: 6)
-        #expect(cache.bytes(for: .folder, Self.docs, clock: 7, status: { _ in first })?.bytes == [1, 1, 1])
+        #expect(cache.bytes(forFolder: Self.docs, clock: 7, status: { _ in first })?.bytes == [1, 1, 1])
     }
 
     @Test(arguments: ["ctime", "inode", "link", "folder", "error"])
@@ -81,8 +81,8 @@ extension KeptFilePathTests {
         case "folder": found?.kind = .directory
         default: found = nil
         }
-        #expect(cache.bytes(for: .folder, [], clock: 1, status: { _ in found }) == nil)
-        #expect(cache.bytes(for: .folder, [], clock: 2, status: { _ in kept }) == nil, "forgotten")
+        #expect(cache.bytes(forFolder: [], clock: 1, status: { _ in found }) == nil)
+        #expect(cache.bytes(forFolder: [], clock: 2, status: { _ in kept }) == nil, "forgotten")
         #expect(cache.bytes(forPath: Self.html, clock: 2, status: { kept }) != nil)
     }
 
@@ -95,8 +95,8 @@ extension KeptFilePathTests {
         cache.confirm(index: Self.html, of: folders[0], for: files[0], clock: 0)
         cache.confirm(index: Self.html, of: folders[1], for: files[1], clock: 0)
         cache.insert([3], for: files[2])  // Evicts files[0]; files[1] moves into its slot.
-        #expect(cache.bytes(for: .folder, folders[0], clock: 1, status: { _ in files[0] }) == nil)
-        #expect(cache.bytes(for: .folder, folders[1], clock: 1, status: { _ in files[1] })?.bytes == [2])
+        #expect(cache.bytes(forFolder: folders[0], clock: 1, status: { _ in files[0] }) == nil)
+        #expect(cache.bytes(forFolder: folders[1], clock: 1, status: { _ in files[1] })?.bytes == [2])
     }
 
     @Test func longIndexPath_isNotKept() {
@@ -105,10 +105,10 @@ extension KeptFilePathTests {
         let folder = [UInt8](repeating: UInt8(ascii: "x"), count: SmallFileCache.maxPathLength - Self.html.count)
         let confirmed = cache.confirm(index: Self.html, of: folder, for: status(), clock: 0)
         #expect(confirmed, "the version is kept; the folder is not")
-        #expect(cache.bytes(for: .folder, folder, clock: 1, status: { _ in status() }) == nil)
+        #expect(cache.bytes(forFolder: folder, clock: 1, status: { _ in status() }) == nil)
         let shorter = Array(folder.dropFirst())  // Folder, `/` and name: exactly the bound.
         cache.confirm(index: Self.html, of: shorter, for: status(), clock: 0)
-        #expect(cache.bytes(for: .folder, shorter, clock: 1, status: { _ in status() }) != nil)
+        #expect(cache.bytes(forFolder: shorter, clock: 1, status: { _ in status() }) != nil)
     }
 
     // MARK: The handler
