@@ -159,8 +159,8 @@ struct SmallFileCache {
     }
 
     /// Makes `key` name the entry at `slot` in `map` (``paths`` or ``folders``, with the entry's field `field`):
-    /// the entry's previous key, and another entry's claim to `key`, are dropped. Only when a claim changes (a
-    /// key path costs a few hundred instructions; a request never comes here).
+    /// the entry's previous key, and another entry's claim to `key`, are dropped. Called only when a claim changes
+    /// (a key path costs a few hundred instructions; a confirmation that finds its claim in place never comes here).
     private static func claim(
         _ key: [UInt8],
         for slot: Int,
