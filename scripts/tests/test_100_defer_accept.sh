@@ -18,10 +18,18 @@ assert_equal 1 "$(server_side established)" "silent client held by the server af
 exec 5>&-
 stop_server
 
+# The same on an IPv6 listener (one code path, one option: checked all the same).
+start_server --root "$WWW" --quiet --timeout 5 --host ::1
+exec 5<>"/dev/tcp/::1/$PORT"
+sleep 0.3
+assert_equal 1 "$(server_side syn-recv)" "IPv6: silent client kept in the kernel during the deferral"
+exec 5>&-
+stop_server
+
 start_server --root "$WWW" --quiet --timeout 5 --defer-accept 0
 exec 5<>"/dev/tcp/127.0.0.1/$PORT"
 sleep 0.3
 assert_equal 0 "$(server_side syn-recv)" "--defer-accept 0: silent client kept in the kernel"
 assert_equal 1 "$(server_side established)" "--defer-accept 0: silent client accepted at once"
 exec 5>&-
-echo "ok: deferred accept (default 1 s) and --defer-accept 0"
+echo "ok: deferred accept (default 1 s, IPv4 and IPv6) and --defer-accept 0"
