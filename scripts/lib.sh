@@ -217,6 +217,16 @@ raw_exchange() {
     rm -f "$file"
 }
 
+# traced_scratch: how a test that counts a server's calls under strace begins (test_64, test_65): fails without
+# strace; sets site and outside (new folders) and trace (a new file), all removed at exit.
+traced_scratch() {
+    command -v strace >/dev/null || fail "strace is not installed (scripts/install-deps)"
+    site="$(mktemp -d)"
+    outside="$(mktemp -d)"
+    trace="$(mktemp)"
+    add_exit_trap "rm -rf '$site' '$outside' '$trace'"
+}
+
 # openat2_mode: "openat2", or "no openat2" in a run with HTTP10_NO_OPENAT2 set (the stat + realpath check instead).
 openat2_mode() { if [ -n "${HTTP10_NO_OPENAT2:-}" ]; then echo "no openat2"; else echo openat2; fi; }
 

@@ -6,12 +6,8 @@
 # same again without openat2 (HTTP10_NO_OPENAT2: the stat + realpath check confirms the paths).
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
-command -v strace >/dev/null || fail "strace is not installed (scripts/install-deps)"
+traced_scratch
 mode="$(openat2_mode)"
-site="$(mktemp -d)"
-outside="$(mktemp -d)"
-trace="$(mktemp)"
-trap 'rm -rf "$site" "$outside" "$trace"' EXIT
 old_mtime='2020-01-02 03:04:05'
 mkdir "$site/a" "$site/b"
 for name in rewrite touch chmod rename; do printf 'page %-7s of this test\n' "$name" >"$site/a/$name.html"; done

@@ -9,12 +9,8 @@
 # the server, then all again without openat2 (HTTP10_NO_OPENAT2: the stat + realpath check confirms the folders).
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
-command -v strace >/dev/null || fail "strace is not installed (scripts/install-deps)"
+traced_scratch
 mode="$(openat2_mode)"
-site="$(mktemp -d)"
-outside="$(mktemp -d)"
-trace="$(mktemp)"
-trap 'rm -rf "$site" "$outside" "$trace"' EXIT
 old_mtime='2020-01-02 03:04:05'
 mkdir "$site/a" "$site/b" "$site/c" "$site/.hidden"
 for _ in $(seq 40); do printf '<p>the root index of this test</p>\n'; done >"$site/index.html"
