@@ -64,6 +64,7 @@ assert_equal_files() {  # expected-file actual-file
 start_server() {
     SERVER_LOG="$(mktemp)"
     SERVER_ERR="$(mktemp)"
+    add_exit_trap "rm -f '$SERVER_LOG' '$SERVER_ERR'"  # after stop_server, which the trap below puts first
     ${SERVE_PREFIX:-} "$HTTP_SERVE" --port 0 "$@" >"$SERVER_LOG" 2>"$SERVER_ERR" &
     SERVER_PID=$!
     for _ in $(seq 1 100); do

@@ -46,6 +46,8 @@ same_answer() {
     curl -s --http1.0 -D "$tmp/plain.head" -o "$tmp/plain.body" "$@" "http://127.0.0.1:$plain$path"
     tls_curl -D "$tmp/tls.head" -o "$tmp/tls.body" "$@" "$TLS_URL$path"
     sed -i '/^Date: /d' "$tmp/plain.head" "$tmp/tls.head"
+    # With -I curl writes the head to -o too, and the two requests may straddle a second.
+    case " $* " in *" -I "*) sed -i '/^Date: /d' "$tmp/plain.body" "$tmp/tls.body" ;; esac
     assert_equal_files "$tmp/plain.head" "$tmp/tls.head"
     assert_equal_files "$tmp/plain.body" "$tmp/tls.body"
 }
